@@ -1,0 +1,1 @@
+"""Users, citizens, businesses, officials and their roles."""

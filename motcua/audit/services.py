@@ -1,0 +1,59 @@
+"""Writing to the audit log. Every service that changes something that matters calls ``audit_record``."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from motcua.audit.models import AuditChainHead, AuditRecord
+from motcua.core.time import now
+
+HEAD_PK = 1
+
+
+def _actor_fields(actor: Any) -> tuple[str, str]:
+    if actor is None:
+        return "", "system"
+    if isinstance(actor, str):
+        return "", actor
+    return str(actor.pk), str(getattr(actor, "username", "") or actor)
+
+
+def _locked_head() -> AuditChainHead:
+    head = AuditChainHead.objects.select_for_update().filter(pk=HEAD_PK).first()
+    if head is None:
+        try:
+            with transaction.atomic():
+                AuditChainHead.objects.create(pk=HEAD_PK)
+        except IntegrityError:
+            pass  # another writer created it first
+        head = AuditChainHead.objects.select_for_update().get(pk=HEAD_PK)
+    return head
+
+
+@transaction.atomic
+def audit_record(*, actor: Any, action: str, object_type: str, object_id: str | int,
+                 payload: dict | None = None, ip: str | None = None, at: datetime | None = None) -> AuditRecord:
+    """Append one record to the hash chain, in the caller's transaction.
+
+    The record commits or rolls back with the change it describes. ``payload`` holds the little
+    that is needed to understand the action (ids, codes, outcome), not copies of whole records.
+    Appends are serialised on the chain head's row lock; callers should audit last, just before
+    their transaction commits, to hold that lock briefly.
+    """
+    actor_id, actor_label = _actor_fields(actor)
+    # Store exactly what is hashed: JSON-normalised (dates become strings, tuples lists).
+    clean_payload = json.loads(json.dumps(payload or {}, default=str))
+    head = _locked_head()
+    record = AuditRecord(
+        seq=head.seq + 1, at=at or now(), actor_id=actor_id, actor_label=actor_label[:150], action=action,
+        object_type=object_type, object_id=str(object_id), ip=ip, payload=clean_payload, prev_hash=head.hash,
+    )
+    record.hash = record.compute_hash()
+    record.save()
+    head.seq, head.hash = record.seq, record.hash
+    head.save(update_fields=["seq", "hash"])
+    return record

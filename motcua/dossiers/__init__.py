@@ -1,0 +1,1 @@
+"""Dossiers, their lifecycle, deadlines and events."""

@@ -1,0 +1,1 @@
+"""Citizen feedback (the 1022 model)."""

@@ -1,0 +1,1 @@
+"""National-portal synchronisation and webhooks."""

@@ -1,0 +1,1 @@
+"""E-mail, SMS and in-app messages."""

@@ -1,0 +1,1 @@
+"""The service index, KPIs and early warnings."""

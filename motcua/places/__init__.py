@@ -1,0 +1,1 @@
+"""Administrative units, agencies, addresses and the working calendar."""

@@ -1,0 +1,1 @@
+"""Adapters to base registries and the citizen's document store."""

@@ -1,0 +1,1 @@
+"""Result documents: rendering, signature, verification."""
