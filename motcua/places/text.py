@@ -24,13 +24,19 @@ _PREFIXES = {
     "tp": "thanhpho", "tx": "thixa", "tt": "thitran", "p": "phuong", "q": "quan", "h": "huyen", "x": "xa",
 }
 _PREFIX_RE = re.compile(r"^\s*(tp|tx|tt|p|q|h|x)\s*[.\s]\s*(?=\S)", re.IGNORECASE)
+_WORD_PREFIX_RE = re.compile(r"^\s*(thanh pho|tinh|quan|huyen|thi xa|thi tran|phuong|xa|dac khu)\s+(?=\S)",
+                             re.IGNORECASE)
 
 
 def typed_name_keys(text: str) -> list[str]:
-    """Keys to try for a typed unit name: as written, and with a leading abbreviation expanded."""
+    """Keys to try for a typed unit name, best first: as written; with a leading abbreviation
+    expanded ("P.9" → "phuong9"); without its kind word ("TP HCM" → "hcm", a known alias)."""
     plain = strip_diacritics(text).strip()
     keys = [name_key(plain)]
     match = _PREFIX_RE.match(plain)
     if match:
         keys.append(_PREFIXES[match.group(1).lower()] + name_key(plain[match.end():]))
-    return [k for k in keys if k]
+    match = match or _WORD_PREFIX_RE.match(plain)
+    if match:
+        keys.append(name_key(plain[match.end():]))
+    return list(dict.fromkeys(k for k in keys if k))

@@ -1,0 +1,11 @@
+"""pytest plugin for motcua's tests, loaded with ``-p`` (pyproject.toml) before Django settings.
+
+It sets the test environment early enough for settings to read it.
+"""
+
+import os
+
+# Templates are rendered without a collectstatic run in tests, so no manifest storage.
+os.environ.setdefault("STATIC_MANIFEST", "false")
+# Keep test runs from writing a secret key into the developer's var/.
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-used-anywhere-else-0123456789")
