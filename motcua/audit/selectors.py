@@ -16,8 +16,9 @@ class ChainVerification:
     reason: str = ""
 
 
-def audit_chain_verify(*, on_progress: Callable[[int], None] | None = None,
-                       chunk_size: int = 2000) -> ChainVerification:
+def audit_chain_verify(
+    *, on_progress: Callable[[int], None] | None = None, chunk_size: int = 2000
+) -> ChainVerification:
     """Walk the chain in order and report the first record whose link or content does not hold."""
     expected_prev, expected_seq, checked = GENESIS_HASH, 1, 0
     for record in AuditRecord.objects.order_by("seq").iterator(chunk_size=chunk_size):
@@ -32,6 +33,10 @@ def audit_chain_verify(*, on_progress: Callable[[int], None] | None = None,
             on_progress(checked)
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None and (head.seq != checked or head.hash != expected_prev):
-        return ChainVerification(False, checked, checked + 1,
-                                 f"the chain head expects {head.seq} records; records after #{checked} are missing")
+        return ChainVerification(
+            False,
+            checked,
+            checked + 1,
+            f"the chain head expects {head.seq} records; records after #{checked} are missing",
+        )
     return ChainVerification(True, checked)

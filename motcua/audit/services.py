@@ -35,8 +35,16 @@ def _locked_head() -> AuditChainHead:
 
 
 @transaction.atomic
-def audit_record(*, actor: Any, action: str, object_type: str, object_id: str | int,
-                 payload: dict | None = None, ip: str | None = None, at: datetime | None = None) -> AuditRecord:
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    object_type: str,
+    object_id: str | int,
+    payload: dict | None = None,
+    ip: str | None = None,
+    at: datetime | None = None,
+) -> AuditRecord:
     """Append one record to the hash chain, in the caller's transaction.
 
     The record commits or rolls back with the change it describes. ``payload`` holds the little
@@ -49,8 +57,16 @@ def audit_record(*, actor: Any, action: str, object_type: str, object_id: str | 
     clean_payload = json.loads(json.dumps(payload or {}, default=str))
     head = _locked_head()
     record = AuditRecord(
-        seq=head.seq + 1, at=at or now(), actor_id=actor_id, actor_label=actor_label[:150], action=action,
-        object_type=object_type, object_id=str(object_id), ip=ip, payload=clean_payload, prev_hash=head.hash,
+        seq=head.seq + 1,
+        at=at or now(),
+        actor_id=actor_id,
+        actor_label=actor_label[:150],
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        ip=ip,
+        payload=clean_payload,
+        prev_hash=head.hash,
     )
     record.hash = record.compute_hash()
     record.save()

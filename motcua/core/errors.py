@@ -16,8 +16,15 @@ class MotcuaError(Exception):
     status = 400
     default_code = "error"
 
-    def __init__(self, message_vi: str, message_en: str, *, code: str | None = None,
-                 field: str | None = None, params: dict | None = None) -> None:
+    def __init__(
+        self,
+        message_vi: str,
+        message_en: str,
+        *,
+        code: str | None = None,
+        field: str | None = None,
+        params: dict | None = None,
+    ) -> None:
         self.code = code or self.default_code
         self.message_vi = message_vi
         self.message_en = message_en

@@ -21,17 +21,22 @@ from motcua.places.calendar import WorkCalendar
 def home(request: HttpRequest) -> HttpResponse:
     at = now()
     calendar = WorkCalendar.cached()
-    return render(request, "core/home.html", {
-        "today": at.date(),
-        "today_is_working_day": calendar.is_working_day(at.date()),
-        "next_opening": calendar.next_working_start(at),
-    })
+    return render(
+        request,
+        "core/home.html",
+        {
+            "today": at.date(),
+            "today_is_working_day": calendar.is_working_day(at.date()),
+            "next_opening": calendar.next_working_start(at),
+        },
+    )
 
 
 def _safe_next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.META.get("HTTP_REFERER") or "/"
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return "/"
 
@@ -42,8 +47,14 @@ def text_size(request: HttpRequest) -> HttpResponse:
     size = request.POST.get("size")
     response = HttpResponseRedirect(_safe_next(request))
     if size in TEXT_SIZES:
-        response.set_cookie(TEXT_SIZE_COOKIE, size, max_age=365 * 24 * 3600, samesite="Lax",
-                            secure=settings.SECURE_COOKIES, httponly=True)
+        response.set_cookie(
+            TEXT_SIZE_COOKIE,
+            size,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=settings.SECURE_COOKIES,
+            httponly=True,
+        )
     return response
 
 
@@ -57,7 +68,12 @@ def _task_queue_status() -> dict:
     oldest = ready.order_by("run_after").values_list("run_after", flat=True).first()
     lag = max((now() - oldest), timedelta(0)).total_seconds() if oldest else 0.0
     status = "ok" if lag <= settings.MOTCUA_TASK_QUEUE_MAX_LAG_SECONDS else "degraded"
-    return {"status": status, "backend": "database", "ready": ready.count(), "oldest_ready_seconds": round(lag)}
+    return {
+        "status": status,
+        "backend": "database",
+        "ready": ready.count(),
+        "oldest_ready_seconds": round(lag),
+    }
 
 
 @never_cache

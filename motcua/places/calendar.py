@@ -124,8 +124,9 @@ class WorkCalendar:
         return cls.cached(days_off=days_off, working_days=working_days)
 
     @classmethod
-    def cached(cls, *, days_off: frozenset[date] = frozenset(),
-               working_days: frozenset[date] = frozenset()) -> WorkCalendar:
+    def cached(
+        cls, *, days_off: frozenset[date] = frozenset(), working_days: frozenset[date] = frozenset()
+    ) -> WorkCalendar:
         """A shared instance per set of overrides, so precomputed year tables are reused."""
         return _cached_calendar(days_off, working_days, _configured_office_hours())
 
@@ -280,6 +281,7 @@ def _configured_office_hours() -> tuple[tuple[time, time], ...]:
 
 
 @lru_cache(maxsize=64)
-def _cached_calendar(days_off: frozenset[date], working_days: frozenset[date],
-                     office_hours: tuple[tuple[time, time], ...]) -> WorkCalendar:
+def _cached_calendar(
+    days_off: frozenset[date], working_days: frozenset[date], office_hours: tuple[tuple[time, time], ...]
+) -> WorkCalendar:
     return WorkCalendar(office_hours=office_hours, days_off=days_off, working_days=working_days)

@@ -16,11 +16,20 @@ PROVINCE_LETTER_CODE = "H29"  # Ho Chi Minh City in the Decision 20/2020 list
 
 # (level-2 code, Vietnamese name, English name, kind)
 CITY_AGENCIES = [
-    ("01", "Trung tâm Phục vụ hành chính công Thành phố Hồ Chí Minh",
-     "Ho Chi Minh City Public Administration Service Centre", Agency.Kind.PROVINCIAL_SERVICE_CENTRE),
+    (
+        "01",
+        "Trung tâm Phục vụ hành chính công Thành phố Hồ Chí Minh",
+        "Ho Chi Minh City Public Administration Service Centre",
+        Agency.Kind.PROVINCIAL_SERVICE_CENTRE,
+    ),
     ("02", "Sở Tư pháp", "Department of Justice", Agency.Kind.DEPARTMENT),
     ("03", "Sở Xây dựng", "Department of Construction", Agency.Kind.DEPARTMENT),
-    ("04", "Sở Nông nghiệp và Môi trường", "Department of Agriculture and Environment", Agency.Kind.DEPARTMENT),
+    (
+        "04",
+        "Sở Nông nghiệp và Môi trường",
+        "Department of Agriculture and Environment",
+        Agency.Kind.DEPARTMENT,
+    ),
     ("05", "Sở Tài chính", "Department of Finance", Agency.Kind.DEPARTMENT),
     ("06", "Sở Nội vụ", "Department of Home Affairs", Agency.Kind.DEPARTMENT),
     ("07", "Sở Y tế", "Department of Health", Agency.Kind.DEPARTMENT),
@@ -31,8 +40,12 @@ CITY_AGENCIES = [
     ("12", "Sở Dân tộc và Tôn giáo", "Department of Ethnic Minorities and Religions", Agency.Kind.DEPARTMENT),
     ("13", "Sở Du lịch", "Department of Tourism", Agency.Kind.DEPARTMENT),
     ("20", "Công an Thành phố Hồ Chí Minh", "Ho Chi Minh City Police", Agency.Kind.POLICE),
-    ("21", "Bảo hiểm xã hội Thành phố Hồ Chí Minh", "Ho Chi Minh City Social Insurance",
-     Agency.Kind.SOCIAL_INSURANCE),
+    (
+        "21",
+        "Bảo hiểm xã hội Thành phố Hồ Chí Minh",
+        "Ho Chi Minh City Social Insurance",
+        Agency.Kind.SOCIAL_INSURANCE,
+    ),
     ("22", "Thuế Thành phố Hồ Chí Minh", "Ho Chi Minh City Tax", Agency.Kind.TAX),
 ]
 # Communes are numbered in blocks of 99 under level-2 codes 30, 31, … (the format has two digits).
@@ -41,10 +54,20 @@ COMMUNE_BLOCK_START = 30
 # (level-4 code, name, English name, kind, parent: "city" = the city People's Committee, "commune" = the
 # commune's own People's Committee, else the level-2 code of a city agency)
 COMMUNE_AGENCIES = [
-    ("000", "Ủy ban nhân dân {name}", "People's Committee of {name_en}", Agency.Kind.COMMUNE_PEOPLES_COMMITTEE,
-     "city"),
-    ("001", "Trung tâm Phục vụ hành chính công {name}", "Public Administration Service Centre of {name_en}",
-     Agency.Kind.COMMUNE_SERVICE_CENTRE, "commune"),
+    (
+        "000",
+        "Ủy ban nhân dân {name}",
+        "People's Committee of {name_en}",
+        Agency.Kind.COMMUNE_PEOPLES_COMMITTEE,
+        "city",
+    ),
+    (
+        "001",
+        "Trung tâm Phục vụ hành chính công {name}",
+        "Public Administration Service Centre of {name_en}",
+        Agency.Kind.COMMUNE_SERVICE_CENTRE,
+        "commune",
+    ),
     ("002", "Công an {name}", "Police of {name_en}", Agency.Kind.POLICE, "20"),
 ]
 _KIND_EN = {"ward": "Ward", "commune": "Commune", "special_zone": "Special Zone"}
@@ -69,17 +92,33 @@ def commune_agency_id(index: int, level4: str = "000") -> str:
 def hcmc_agencies(units: tuple[AdministrativeUnit, list[AdministrativeUnit]]) -> list[AgencySpec]:
     city, communes = units
     city_pc = f"000.00.00.{PROVINCE_LETTER_CODE}"
-    specs = [AgencySpec(city_pc, "Ủy ban nhân dân Thành phố Hồ Chí Minh", "Ho Chi Minh City People's Committee",
-                        Agency.Kind.PROVINCIAL_PEOPLES_COMMITTEE, city, None)]
+    specs = [
+        AgencySpec(
+            city_pc,
+            "Ủy ban nhân dân Thành phố Hồ Chí Minh",
+            "Ho Chi Minh City People's Committee",
+            Agency.Kind.PROVINCIAL_PEOPLES_COMMITTEE,
+            city,
+            None,
+        )
+    ]
     for code, name, name_en, kind in CITY_AGENCIES:
         specs.append(AgencySpec(f"000.00.{code}.{PROVINCE_LETTER_CODE}", name, name_en, kind, city, city_pc))
     for index, commune in enumerate(communes, start=1):
         name_en = f"{strip_diacritics(commune.short_name)} {_KIND_EN[commune.kind]}"
         pc_id = commune_agency_id(index)
         for level4, name, english, kind, parent in COMMUNE_AGENCIES:
-            parent_id = {"city": city_pc, "commune": pc_id}.get(parent, f"000.00.{parent}.{PROVINCE_LETTER_CODE}")
-            specs.append(AgencySpec(
-                commune_agency_id(index, level4), name.format(name=commune.name),
-                english.format(name_en=name_en), kind, commune, parent_id,
-            ))
+            parent_id = {"city": city_pc, "commune": pc_id}.get(
+                parent, f"000.00.{parent}.{PROVINCE_LETTER_CODE}"
+            )
+            specs.append(
+                AgencySpec(
+                    commune_agency_id(index, level4),
+                    name.format(name=commune.name),
+                    english.format(name_en=name_en),
+                    kind,
+                    commune,
+                    parent_id,
+                )
+            )
     return specs

@@ -53,7 +53,11 @@ class AdministrativeUnit(models.Model):
     name = models.CharField(_("name"), max_length=120, help_text=_("Full name, e.g. “Phường Bến Thành”."))
     short_name = models.CharField(_("short name"), max_length=100)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
@@ -61,8 +65,12 @@ class AdministrativeUnit(models.Model):
     # Diacritic-free keys ("phuongbenthanh", "benthanh", and known aliases) for matching typed names.
     search_keys = models.JSONField(_("search keys"), default=list, blank=True)
     successors = models.ManyToManyField(
-        "self", through="UnitSuccession", symmetrical=False, related_name="predecessors",
-        verbose_name=_("successor units"), blank=True,
+        "self",
+        through="UnitSuccession",
+        symmetrical=False,
+        related_name="predecessors",
+        verbose_name=_("successor units"),
+        blank=True,
     )
 
     objects = ValidityQuerySet.as_manager()
@@ -74,7 +82,9 @@ class AdministrativeUnit(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["level", "code", "valid_from"], name="unit_code_per_period"),
             models.UniqueConstraint(
-                fields=["level", "code"], condition=Q(valid_from__isnull=True), name="unit_code_undated",
+                fields=["level", "code"],
+                condition=Q(valid_from__isnull=True),
+                name="unit_code_undated",
             ),
         ]
         indexes = [models.Index(fields=["level", "valid_to"], name="unit_level_validity")]
@@ -101,6 +111,9 @@ class UnitSuccession(models.Model):
             models.UniqueConstraint(fields=["predecessor", "successor"], name="unit_succession_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor}"
+
 
 class Agency(models.Model):
     """A state agency ("cơ quan") identified by its electronic id (Decision 20/2020, e.g. 000.00.00.H29)."""
@@ -124,16 +137,27 @@ class Agency(models.Model):
     name_en = models.CharField(_("name in English"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     unit = models.ForeignKey(
-        AdministrativeUnit, verbose_name=_("unit served"), on_delete=models.PROTECT, related_name="agencies",
+        AdministrativeUnit,
+        verbose_name=_("unit served"),
+        on_delete=models.PROTECT,
+        related_name="agencies",
     )
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent agency"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     successors = models.ManyToManyField(
-        "self", symmetrical=False, related_name="predecessors", verbose_name=_("successor agencies"), blank=True,
+        "self",
+        symmetrical=False,
+        related_name="predecessors",
+        verbose_name=_("successor agencies"),
+        blank=True,
     )
 
     objects = ValidityQuerySet.as_manager()
@@ -166,7 +190,11 @@ class CalendarOverride(models.Model):
     date = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     province = models.ForeignKey(
-        AdministrativeUnit, verbose_name=_("province"), null=True, blank=True, on_delete=models.CASCADE,
+        AdministrativeUnit,
+        verbose_name=_("province"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         limit_choices_to={"level": AdministrativeUnit.Level.PROVINCE, "valid_to__isnull": True},
         help_text=_("Leave empty for a nationwide override."),
     )
@@ -180,7 +208,9 @@ class CalendarOverride(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["date", "province"], name="calendar_override_per_scope"),
             models.UniqueConstraint(
-                fields=["date"], condition=Q(province__isnull=True), name="calendar_override_national",
+                fields=["date"],
+                condition=Q(province__isnull=True),
+                name="calendar_override_national",
             ),
         ]
 

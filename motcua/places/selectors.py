@@ -12,7 +12,6 @@ from motcua.places.models import LEGACY_END, REFORM_DATE, AdministrativeUnit, Ag
 from motcua.places.text import typed_name_keys
 
 
-
 def unit_list_current(*, level: int | None = None, province_code: str | None = None) -> QuerySet:
     """Units in force today, e.g. the communes of one province for a select list."""
     qs = AdministrativeUnit.objects.filter(valid_to__isnull=True).select_related("parent")
@@ -46,7 +45,7 @@ def calendar_overrides_for_agency(agency: Agency) -> tuple[frozenset[date], froz
         "date", "kind", "province_id"
     )
     by_date: dict[date, str] = {}
-    for day, kind, province_id in sorted(rows, key=lambda r: r[2] is not None):  # national first
+    for day, kind, _province_id in sorted(rows, key=lambda r: r[2] is not None):  # national first
         by_date[day] = kind
     off = frozenset(d for d, k in by_date.items() if k == CalendarOverride.Kind.DAY_OFF)
     working = frozenset(d for d, k in by_date.items() if k == CalendarOverride.Kind.WORKING_DAY)
@@ -95,28 +94,38 @@ def legacy_address_match(*, province: str, district: str, ward: str = "") -> Leg
     legacy = AdministrativeUnit.objects.filter(valid_to=LEGACY_END)
     old_province = _match(list(legacy.filter(level=1)), province)
     if old_province is None:
-        raise NotFound(f"Không tìm thấy tỉnh/thành phố cũ “{province}”.",
-                       f"No pre-2025 province called “{province}” was found.",
-                       code="legacy_province_not_found", field="province")
+        raise NotFound(
+            f"Không tìm thấy tỉnh/thành phố cũ “{province}”.",
+            f"No pre-2025 province called “{province}” was found.",
+            code="legacy_province_not_found",
+            field="province",
+        )
     old_district = _match(list(legacy.filter(level=2, parent=old_province)), district)
     if old_district is None:
-        raise NotFound(f"Không tìm thấy quận/huyện “{district}” thuộc {old_province.name}.",
-                       f"No district called “{district}” was found in {old_province.name}.",
-                       code="legacy_district_not_found", field="district")
+        raise NotFound(
+            f"Không tìm thấy quận/huyện “{district}” thuộc {old_province.name}.",
+            f"No district called “{district}” was found in {old_province.name}.",
+            code="legacy_district_not_found",
+            field="district",
+        )
     old_ward = None
     source = old_district
     if ward.strip():
         old_ward = _match(list(legacy.filter(level=3, parent=old_district)), ward)
         if old_ward is None:
-            raise NotFound(f"Không tìm thấy phường/xã “{ward}” thuộc {old_district.name}.",
-                           f"No ward or commune called “{ward}” was found in {old_district.name}.",
-                           code="legacy_ward_not_found", field="ward")
+            raise NotFound(
+                f"Không tìm thấy phường/xã “{ward}” thuộc {old_district.name}.",
+                f"No ward or commune called “{ward}” was found in {old_district.name}.",
+                code="legacy_ward_not_found",
+                field="ward",
+            )
         source = old_ward
     elif old_district.children.exists():
         raise ValidationError(
             f"{old_district.name} có nhiều phường/xã: hãy nhập phường/xã cũ.",
             f"{old_district.name} had several wards and communes: enter the old ward or commune.",
-            code="legacy_ward_required", field="ward",
+            code="legacy_ward_required",
+            field="ward",
         )
     candidates = list(
         source.successors.filter(valid_to__isnull=True).select_related("parent").order_by("name")

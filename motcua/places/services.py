@@ -13,7 +13,6 @@ from motcua.places.adapters import vietnamadminunits as source
 from motcua.places.demo_agencies import AgencySpec, hcmc_agencies
 from motcua.places.models import LEGACY_END, REFORM_DATE, AdministrativeUnit, Agency, UnitSuccession
 
-
 Progress = Callable[[Iterable], Iterable]
 
 
@@ -24,8 +23,9 @@ class LoadSummary:
     unchanged: int
 
     def __add__(self, other: LoadSummary) -> LoadSummary:
-        return LoadSummary(self.created + other.created, self.updated + other.updated,
-                           self.unchanged + other.unchanged)
+        return LoadSummary(
+            self.created + other.created, self.updated + other.updated, self.unchanged + other.unchanged
+        )
 
 
 def _no_progress(items: Iterable, **_: object) -> Iterable:
@@ -37,23 +37,44 @@ def places_load(*, progress: Progress = _no_progress) -> dict[str, LoadSummary]:
     """Import every administrative unit of the 2025 structure and of the pre-2025 one, with the
     predecessor → successor links between them. Idempotent: a second run changes nothing.
     """
-    units = _load_units(list(source.current_units()), valid_from=REFORM_DATE, valid_to=None,
-                        progress=progress, label="2025 units")
-    legacy = _load_units(list(source.legacy_units()), valid_from=None, valid_to=LEGACY_END,
-                         progress=progress, label="pre-2025 units")
+    units = _load_units(
+        list(source.current_units()),
+        valid_from=REFORM_DATE,
+        valid_to=None,
+        progress=progress,
+        label="2025 units",
+    )
+    legacy = _load_units(
+        list(source.legacy_units()),
+        valid_from=None,
+        valid_to=LEGACY_END,
+        progress=progress,
+        label="pre-2025 units",
+    )
     links = _load_successions(progress=progress)
     agencies = agencies_load(specs=hcmc_agencies(_current_units_of_province("79")), progress=progress)
     summary = {"units": units, "legacy_units": legacy, "successions": links, "agencies": agencies}
-    audit_record(actor=None, action="places.load", object_type="places", object_id="all",
-                 payload={k: vars(v) for k, v in summary.items()})
+    audit_record(
+        actor=None,
+        action="places.load",
+        object_type="places",
+        object_id="all",
+        payload={k: vars(v) for k, v in summary.items()},
+    )
     return summary
 
 
 _UNIT_FIELDS = ("kind", "name", "short_name", "parent_id", "valid_to", "search_keys")
 
 
-def _load_units(records: list[source.UnitRecord], *, valid_from: date | None, valid_to: date | None,
-                progress: Progress, label: str) -> LoadSummary:
+def _load_units(
+    records: list[source.UnitRecord],
+    *,
+    valid_from: date | None,
+    valid_to: date | None,
+    progress: Progress,
+    label: str,
+) -> LoadSummary:
     existing = {(u.level, u.code): u for u in AdministrativeUnit.objects.filter(valid_from=valid_from)}
     parents: dict[tuple[int, str], int] = {key: u.pk for key, u in existing.items()}
     created = updated = unchanged = 0
@@ -63,11 +84,19 @@ def _load_units(records: list[source.UnitRecord], *, valid_from: date | None, va
             parent_id = None
             if record.parent_code is not None:
                 parent_id = parents[(level - 1 if valid_from is None else 1, record.parent_code)]
-            values = {"kind": record.kind, "name": record.name, "short_name": record.short_name,
-                      "parent_id": parent_id, "valid_to": valid_to, "search_keys": list(record.keys)}
+            values = {
+                "kind": record.kind,
+                "name": record.name,
+                "short_name": record.short_name,
+                "parent_id": parent_id,
+                "valid_to": valid_to,
+                "search_keys": list(record.keys),
+            }
             unit = existing.get((level, record.code))
             if unit is None:
-                to_create.append(AdministrativeUnit(level=level, code=record.code, valid_from=valid_from, **values))
+                to_create.append(
+                    AdministrativeUnit(level=level, code=record.code, valid_from=valid_from, **values)
+                )
             elif any(getattr(unit, f) != values[f] for f in _UNIT_FIELDS):
                 for f, v in values.items():
                     setattr(unit, f, v)
@@ -88,8 +117,10 @@ def _load_successions(*, progress: Progress) -> LoadSummary:
     legacy = {(u.level, u.code): u.pk for u in AdministrativeUnit.objects.filter(valid_to=LEGACY_END)}
     existing = set(UnitSuccession.objects.values_list("predecessor_id", "successor_id"))
     wanted = {(legacy[s.predecessor], current[s.successor]) for s in source.successions()}
-    missing = [UnitSuccession(predecessor_id=p, successor_id=s, effective_on=REFORM_DATE)
-               for p, s in progress(sorted(wanted - existing), desc="successions")]
+    missing = [
+        UnitSuccession(predecessor_id=p, successor_id=s, effective_on=REFORM_DATE)
+        for p, s in progress(sorted(wanted - existing), desc="successions")
+    ]
     UnitSuccession.objects.bulk_create(missing, batch_size=1000)
     return LoadSummary(len(missing), 0, len(wanted & existing))
 
@@ -108,9 +139,14 @@ def agencies_load(*, specs: list[AgencySpec], progress: Progress = _no_progress)
     existing = {a.electronic_id: a for a in Agency.objects.all()}
     created = updated = unchanged = 0
     for spec in progress(specs, desc="agencies"):
-        values = {"name": spec.name, "name_en": spec.name_en, "kind": spec.kind, "unit_id": spec.unit.pk,
-                  "parent_id": existing[spec.parent_id].pk if spec.parent_id else None,
-                  "valid_from": REFORM_DATE}
+        values = {
+            "name": spec.name,
+            "name_en": spec.name_en,
+            "kind": spec.kind,
+            "unit_id": spec.unit.pk,
+            "parent_id": existing[spec.parent_id].pk if spec.parent_id else None,
+            "valid_from": REFORM_DATE,
+        }
         agency = existing.get(spec.electronic_id)
         if agency is None:
             existing[spec.electronic_id] = Agency.objects.create(electronic_id=spec.electronic_id, **values)

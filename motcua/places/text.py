@@ -21,11 +21,18 @@ def name_key(text: str) -> str:
 
 # Abbreviations people write before unit names ("P.9", "Q.5", "TP. HCM", "TX Thuận An").
 _PREFIXES = {
-    "tp": "thanhpho", "tx": "thixa", "tt": "thitran", "p": "phuong", "q": "quan", "h": "huyen", "x": "xa",
+    "tp": "thanhpho",
+    "tx": "thixa",
+    "tt": "thitran",
+    "p": "phuong",
+    "q": "quan",
+    "h": "huyen",
+    "x": "xa",
 }
 _PREFIX_RE = re.compile(r"^\s*(tp|tx|tt|p|q|h|x)\s*[.\s]\s*(?=\S)", re.IGNORECASE)
-_WORD_PREFIX_RE = re.compile(r"^\s*(thanh pho|tinh|quan|huyen|thi xa|thi tran|phuong|xa|dac khu)\s+(?=\S)",
-                             re.IGNORECASE)
+_WORD_PREFIX_RE = re.compile(
+    r"^\s*(thanh pho|tinh|quan|huyen|thi xa|thi tran|phuong|xa|dac khu)\s+(?=\S)", re.IGNORECASE
+)
 
 
 def typed_name_keys(text: str) -> list[str]:
@@ -35,8 +42,8 @@ def typed_name_keys(text: str) -> list[str]:
     keys = [name_key(plain)]
     match = _PREFIX_RE.match(plain)
     if match:
-        keys.append(_PREFIXES[match.group(1).lower()] + name_key(plain[match.end():]))
+        keys.append(_PREFIXES[match.group(1).lower()] + name_key(plain[match.end() :]))
     match = match or _WORD_PREFIX_RE.match(plain)
     if match:
-        keys.append(name_key(plain[match.end():]))
+        keys.append(name_key(plain[match.end() :]))
     return list(dict.fromkeys(k for k in keys if k))

@@ -53,12 +53,17 @@ def place_value_clean(data: dict) -> PlaceValue:
     if kind in (PlaceKind.UNIT, PlaceKind.LEGACY_UNIT):
         code = str(data.get("unit_code", "")).strip()
         units = AdministrativeUnit.objects.filter(code=code).select_related("parent__parent")
-        units = units.filter(valid_to__isnull=True) if kind == PlaceKind.UNIT else units.exclude(valid_to=None)
-        level = int(data.get("unit_level") or AdministrativeUnit.Level.COMMUNE)
-        unit = units.filter(level=level).first()
+        units = (
+            units.filter(valid_to__isnull=True) if kind == PlaceKind.UNIT else units.exclude(valid_to=None)
+        )
+        level = str(data.get("unit_level") or AdministrativeUnit.Level.COMMUNE)
+        unit = units.filter(level=int(level)).first() if level in {"1", "2", "3"} else None
         if unit is None:
-            raise _invalid("Không tìm thấy đơn vị hành chính đã chọn.",
-                           "The administrative unit chosen was not found.", "unit_code")
+            raise _invalid(
+                "Không tìm thấy đơn vị hành chính đã chọn.",
+                "The administrative unit chosen was not found.",
+                "unit_code",
+            )
         names, current = [], unit
         while current is not None:
             names.append(current.name)
@@ -67,8 +72,9 @@ def place_value_clean(data: dict) -> PlaceValue:
     if kind == PlaceKind.FOREIGN:
         country = pycountry.countries.get(alpha_2=str(data.get("country", "")).upper())
         if country is None or country.alpha_2 == "VN":
-            raise _invalid("Hãy chọn một quốc gia khác Việt Nam.", "Choose a country other than Viet Nam.",
-                           "country")
+            raise _invalid(
+                "Hãy chọn một quốc gia khác Việt Nam.", "Choose a country other than Viet Nam.", "country"
+            )
         return PlaceValue(kind, country=country.alpha_2, text=text, label=country.name)
     if not text:
         raise _invalid("Hãy nhập địa điểm.", "Enter the place.", "text")

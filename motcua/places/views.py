@@ -26,7 +26,9 @@ def legacy_address(request: HttpRequest) -> HttpResponse:
         except MotcuaError as error:
             form.add_error(error.field if error.field in form.fields else None, str(error))
     provinces = AdministrativeUnit.objects.filter(level=1, valid_to=LEGACY_END).values_list("name", flat=True)
-    return render(request, "places/legacy_address.html", {"form": form, "match": match, "provinces": provinces})
+    return render(
+        request, "places/legacy_address.html", {"form": form, "match": match, "provinces": provinces}
+    )
 
 
 @require_GET
@@ -44,11 +46,23 @@ def work_calendar(request: HttpRequest) -> HttpResponse:
     form = DeadlineForm(request.GET if "start" in request.GET else None)
     due = None
     if form.is_valid():
-        start = timezone.make_aware(form.cleaned_data["start"]) if timezone.is_naive(
-            form.cleaned_data["start"]) else form.cleaned_data["start"]
+        start = (
+            timezone.make_aware(form.cleaned_data["start"])
+            if timezone.is_naive(form.cleaned_data["start"])
+            else form.cleaned_data["start"]
+        )
         due = calendar.add_working_hours(start, float(form.cleaned_data["days"]) * HOURS_PER_WORKING_DAY)
-    return render(request, "places/calendar.html", {
-        "year": year, "days_off": days_off, "makeup_days": sorted(makeup), "form": form, "due": due,
-        "working_day_count": len(calendar.working_days_in(year)),
-        "today": today(), "years": [year - 1, year + 1],
-    })
+    return render(
+        request,
+        "places/calendar.html",
+        {
+            "year": year,
+            "days_off": days_off,
+            "makeup_days": sorted(makeup),
+            "form": form,
+            "due": due,
+            "working_day_count": len(calendar.working_days_in(year)),
+            "today": today(),
+            "years": [year - 1, year + 1],
+        },
+    )

@@ -15,8 +15,12 @@ from dataclasses import dataclass, field
 from importlib import resources
 
 PROVINCE_KIND = {"Thành phố": "city", "Tỉnh": "province"}
-DISTRICT_KIND = {"Quận": "urban_district", "Huyện": "rural_district", "Thị xã": "town",
-                 "Thành phố": "provincial_city"}
+DISTRICT_KIND = {
+    "Quận": "urban_district",
+    "Huyện": "rural_district",
+    "Thị xã": "town",
+    "Thành phố": "provincial_city",
+}
 COMMUNE_KIND = {"Phường": "ward", "Xã": "commune", "Thị trấn": "township", "Đặc khu": "special_zone"}
 
 
@@ -70,14 +74,29 @@ def _kind_of(name: str, kinds: dict[str, str]) -> str:
 
 def current_units() -> Iterator[UnitRecord]:
     """The 2025 structure: provinces first, then their commune-level units."""
-    for r in _rows("SELECT DISTINCT province, provinceShort, provinceCode, provinceKey, provinceShortKey, "
-                   "provinceKeywords FROM admin_units ORDER BY provinceCode"):
-        yield UnitRecord(1, r["provinceCode"], _kind_of(r["province"], PROVINCE_KIND), r["province"],
-                         r["provinceShort"], None,
-                         _keys(r["provinceKey"], r["provinceShortKey"], r["provinceKeywords"]))
+    for r in _rows(
+        "SELECT DISTINCT province, provinceShort, provinceCode, provinceKey, provinceShortKey, "
+        "provinceKeywords FROM admin_units ORDER BY provinceCode"
+    ):
+        yield UnitRecord(
+            1,
+            r["provinceCode"],
+            _kind_of(r["province"], PROVINCE_KIND),
+            r["province"],
+            r["provinceShort"],
+            None,
+            _keys(r["provinceKey"], r["provinceShortKey"], r["provinceKeywords"]),
+        )
     for r in _rows("SELECT * FROM admin_units ORDER BY provinceCode, wardCode"):
-        yield UnitRecord(3, r["wardCode"], COMMUNE_KIND[r["wardType"]], r["ward"], r["wardShort"],
-                         r["provinceCode"], _keys(r["wardKey"], r["wardShortKey"], r["wardKeywords"]))
+        yield UnitRecord(
+            3,
+            r["wardCode"],
+            COMMUNE_KIND[r["wardType"]],
+            r["ward"],
+            r["wardShort"],
+            r["provinceCode"],
+            _keys(r["wardKey"], r["wardShortKey"], r["wardKeywords"]),
+        )
 
 
 def legacy_units() -> Iterator[UnitRecord]:
@@ -87,20 +106,39 @@ def legacy_units() -> Iterator[UnitRecord]:
     for r in rows:
         if (1, r["provinceCode"]) not in seen:
             seen.add((1, r["provinceCode"]))
-            yield UnitRecord(1, r["provinceCode"], _kind_of(r["province"], PROVINCE_KIND), r["province"],
-                             r["provinceShort"], None,
-                             _keys(r["provinceKey"], r["provinceShortKey"], r["provinceKeywords"]))
+            yield UnitRecord(
+                1,
+                r["provinceCode"],
+                _kind_of(r["province"], PROVINCE_KIND),
+                r["province"],
+                r["provinceShort"],
+                None,
+                _keys(r["provinceKey"], r["provinceShortKey"], r["provinceKeywords"]),
+            )
     for r in rows:
         if (2, r["districtCode"]) not in seen:
             seen.add((2, r["districtCode"]))
-            yield UnitRecord(2, r["districtCode"], DISTRICT_KIND[r["districtType"]], r["district"],
-                             r["districtShort"], r["provinceCode"],
-                             _keys(r["districtKey"], r["districtShortKey"], r["districtKeywords"]))
+            yield UnitRecord(
+                2,
+                r["districtCode"],
+                DISTRICT_KIND[r["districtType"]],
+                r["district"],
+                r["districtShort"],
+                r["provinceCode"],
+                _keys(r["districtKey"], r["districtShortKey"], r["districtKeywords"]),
+            )
     for r in rows:
         if r["wardCode"] and (3, r["wardCode"]) not in seen:
             seen.add((3, r["wardCode"]))
-            yield UnitRecord(3, r["wardCode"], COMMUNE_KIND[r["wardType"]], r["ward"], r["wardShort"],
-                             r["districtCode"], _keys(r["wardKey"], r["wardShortKey"], r["wardKeywords"]))
+            yield UnitRecord(
+                3,
+                r["wardCode"],
+                COMMUNE_KIND[r["wardType"]],
+                r["ward"],
+                r["wardShort"],
+                r["districtCode"],
+                _keys(r["wardKey"], r["wardShortKey"], r["wardKeywords"]),
+            )
 
 
 def successions() -> Iterator[Succession]:
@@ -110,14 +148,22 @@ def successions() -> Iterator[Succession]:
     every candidate, never pick one silently.
     """
     data = json.loads((_dataset_path() / "converter_2025.json").read_text(encoding="utf-8"))
-    new_provinces = {r["provinceKey"]: r["provinceCode"]
-                     for r in _rows("SELECT DISTINCT provinceKey, provinceCode FROM admin_units")}
-    new_wards = {(r["provinceKey"], r["wardKey"]): r["wardCode"]
-                 for r in _rows("SELECT provinceKey, wardKey, wardCode FROM admin_units")}
-    old_provinces = {r["provinceKey"]: r["provinceCode"]
-                     for r in _rows("SELECT DISTINCT provinceKey, provinceCode FROM admin_units_legacy")}
+    new_provinces = {
+        r["provinceKey"]: r["provinceCode"]
+        for r in _rows("SELECT DISTINCT provinceKey, provinceCode FROM admin_units")
+    }
+    new_wards = {
+        (r["provinceKey"], r["wardKey"]): r["wardCode"]
+        for r in _rows("SELECT provinceKey, wardKey, wardCode FROM admin_units")
+    }
+    old_provinces = {
+        r["provinceKey"]: r["provinceCode"]
+        for r in _rows("SELECT DISTINCT provinceKey, provinceCode FROM admin_units_legacy")
+    }
     old_wards: dict[str, tuple[int, str]] = {}
-    for r in _rows("SELECT provinceKey, districtKey, wardKey, districtCode, wardCode FROM admin_units_legacy"):
+    for r in _rows(
+        "SELECT provinceKey, districtKey, wardKey, districtCode, wardCode FROM admin_units_legacy"
+    ):
         composite = f"{r['provinceKey']}_{r['districtKey']}_{r['wardKey'] or ''}"
         old_wards[composite] = (3, r["wardCode"]) if r["wardCode"] else (2, r["districtCode"])
 

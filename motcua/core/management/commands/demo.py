@@ -16,7 +16,6 @@ from django.core.management.base import BaseCommand
 
 from motcua.accounts.services import demo_admin_ensure
 from motcua.places.selectors import places_loaded
-from motcua.places.services import places_load
 
 
 class Command(BaseCommand):
@@ -47,8 +46,13 @@ class Command(BaseCommand):
         path = settings.VAR_DIR / "demo-accounts.json"
         accounts = json.loads(path.read_text()) if path.exists() else []
         if not accounts:
-            accounts = [{"username": "admin", "password": secrets.token_urlsafe(12),
-                         "role": "catalogue and calendar administrator (Django admin)"}]
+            accounts = [
+                {
+                    "username": "admin",
+                    "password": secrets.token_urlsafe(12),
+                    "role": "catalogue and calendar administrator (Django admin)",
+                }
+            ]
             path.write_text(json.dumps(accounts, indent=2))
             path.chmod(0o600)
         for account in accounts:

@@ -1,6 +1,10 @@
+import time
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+
+from motcua.core.tasks import ping
 
 
 class Command(BaseCommand):
@@ -8,14 +12,48 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--batch", action="store_true", help="Run what is queued now, then exit.")
-        parser.add_argument("--interval", type=float, default=1.0,
-                            help="Seconds between polls when the queue is empty (default 1).")
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=1.0,
+            help="Seconds between polls when the queue is empty (default 1).",
+        )
+        parser.add_argument(
+            "--check",
+            type=float,
+            metavar="SECONDS",
+            default=None,
+            help="Do not work: enqueue a ping and report whether a running worker "
+            "completes it within SECONDS.",
+        )
 
-    def handle(self, *args, batch, interval, **options):
+    def handle(self, *args, batch, interval, check, **options):
+        if check is not None:
+            return self._check(check)
         backend = settings.TASKS["default"]["BACKEND"]
         if backend != "django_tasks_db.DatabaseBackend":
             raise CommandError(
                 f"The task backend is {backend}; run that backend's own worker instead of `motcua worker`."
             )
-        call_command("db_worker", queue_name="*", interval=interval, batch=batch, reload=False,
-                     verbosity=options["verbosity"])
+        call_command(
+            "db_worker",
+            queue_name="*",
+            interval=interval,
+            batch=batch,
+            reload=False,
+            verbosity=options["verbosity"],
+        )
+
+    def _check(self, timeout: float) -> None:
+        started = time.monotonic()
+        result = ping.enqueue()
+        while time.monotonic() - started < timeout:
+            result.refresh()
+            if result.is_finished:
+                elapsed = time.monotonic() - started
+                self.stdout.write(self.style.SUCCESS(f"A worker completed a ping in {elapsed:.1f} s."))
+                return
+            time.sleep(0.2)
+        raise CommandError(
+            f"No worker completed a ping within {timeout:g} s: start one with `motcua worker`."
+        )

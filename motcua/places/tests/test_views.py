@@ -1,0 +1,49 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_address_lookup_page_shows_the_new_ward(client, loaded_places):
+    response = client.get(
+        "/places/legacy-address", {"province": "TP HCM", "district": "Quận 5", "ward": "Phường 9"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Phường An Đông" in html and "mã 27316" in html
+
+
+def test_address_lookup_page_lists_every_part_of_a_split_commune(client, loaded_places):
+    html = client.get(
+        "/places/legacy-address", {"province": "Hồ Chí Minh", "district": "Bình Chánh", "ward": "An Phú Tây"}
+    ).content.decode()
+    assert "đã được chia tách" in html
+    assert "Phường Bình Đông" in html and "Xã Bình Chánh" in html
+
+
+def test_address_lookup_errors_sit_next_to_the_field_and_keep_what_was_typed(client, loaded_places):
+    html = client.get(
+        "/places/legacy-address", {"province": "Hồ Chí Minh", "district": "Quận 5", "ward": "Phường 99"}
+    ).content.decode()
+    assert 'id="id_ward-error"' in html and "Không tìm thấy phường/xã “Phường 99”" in html
+    assert 'value="Quận 5"' in html and 'value="Phường 99"' in html
+
+
+def test_address_lookup_requires_province_and_district(client, loaded_places):
+    html = client.get(
+        "/places/legacy-address", {"province": "", "district": "", "ward": "x"}
+    ).content.decode()
+    assert html.count('aria-invalid="true"') == 2
+
+
+def test_calendar_page_lists_holidays_and_computes_a_due_date(client):
+    html = client.get(
+        "/places/calendar", {"year": "2026", "start": "2026-02-13T16:00", "days": "1"}
+    ).content.decode()
+    assert "Tết Nguyên Đán" in html
+    assert "23/02/2026 16:00" in html
+
+
+def test_calendar_page_rejects_nonsense_quietly(client):
+    response = client.get("/places/calendar", {"year": "abc", "start": "yesterday", "days": "-3"})
+    assert response.status_code == 200
+    assert response.content.decode().count('role="alert"') == 2
