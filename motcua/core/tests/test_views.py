@@ -91,3 +91,9 @@ def test_healthz_is_503_when_the_database_is_down(client):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["checks"]["database"] == {"status": "down", "error": "OperationalError"}
+
+
+def test_vietnamese_even_when_the_browser_asks_for_english(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="vi"' in response.content.decode()
+    assert response["Content-Language"] == "vi"

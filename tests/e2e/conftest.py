@@ -1,0 +1,40 @@
+"""Browser journeys: Playwright driving Debian's Chromium against pytest-django's live server.
+
+Never `playwright install`: the browser is the system's (CHROMIUM_PATH, default /usr/bin/chromium).
+Screenshots go to var/screenshots/ for a person to look at.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    path = Path(settings.VAR_DIR) / "screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture
+def places_for_browser(transactional_db):
+    """Live-server tests run in real transactions, so load the unit lists inside this test."""
+    from motcua.places.services import places_load
+
+    places_load()
