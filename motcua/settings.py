@@ -15,7 +15,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 env = environ.Env()
-VAR_DIR = Path(env.str("MOTCUA_VAR_DIR", default=str(BASE_DIR / "var"))).resolve()
+# A source checkout keeps its files in ./var beside manage.py; an installed package in ./var of the
+# directory it runs from, unless MOTCUA_VAR_DIR says otherwise.
+_DEFAULT_VAR = BASE_DIR / "var" if (BASE_DIR / "manage.py").exists() else Path.cwd() / "var"
+VAR_DIR = Path(env.str("MOTCUA_VAR_DIR", default=str(_DEFAULT_VAR))).resolve()
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="") or ensure_secret_key(VAR_DIR / "secret_key")

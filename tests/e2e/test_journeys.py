@@ -36,7 +36,9 @@ def test_large_text_mode(page: Page, live_server, screenshots):
     normal = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     page.get_by_role("button", name="Chữ lớn").click()
     expect(page.locator("html")).to_have_class("text-large")
-    assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") == pytest.approx(normal * 1.25)
+    assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") == pytest.approx(
+        normal * 1.25
+    )
     page.screenshot(path=screenshots / "home-large-text.png", full_page=True)
     page.get_by_role("button", name="Chữ thường").click()
     expect(page.locator("html")).to_have_class("text-normal")
