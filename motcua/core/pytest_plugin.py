@@ -4,8 +4,11 @@ It sets the test environment early enough for settings to read it.
 """
 
 import os
+import tempfile
 
 # Templates are rendered without a collectstatic run in tests, so no manifest storage.
 os.environ.setdefault("STATIC_MANIFEST", "false")
 # Keep test runs from writing a secret key into the developer's var/.
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-used-anywhere-else-0123456789")
+# WhiteNoise looks at STATIC_ROOT at start-up; tests serve static files from the finders instead.
+os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="motcua-static-"))

@@ -20,7 +20,7 @@ from motcua.places.calendar import WorkCalendar
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     at = now()
-    calendar = WorkCalendar.cached()
+    calendar = WorkCalendar.nationwide()
     return render(
         request,
         "core/home.html",

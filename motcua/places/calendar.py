@@ -120,8 +120,16 @@ class WorkCalendar:
         """The calendar an agency works by: national, plus nationwide and provincial overrides."""
         from motcua.places.selectors import calendar_overrides_for_agency
 
-        days_off, working_days = calendar_overrides_for_agency(agency)
-        return cls.cached(days_off=days_off, working_days=working_days)
+        overrides = calendar_overrides_for_agency(agency)
+        return cls.cached(days_off=overrides.days_off, working_days=overrides.working_days)
+
+    @classmethod
+    def nationwide(cls) -> WorkCalendar:
+        """The national calendar with the nationwide overrides declared in the database."""
+        from motcua.places.selectors import calendar_overrides
+
+        overrides = calendar_overrides()
+        return cls.cached(days_off=overrides.days_off, working_days=overrides.working_days)
 
     @classmethod
     def cached(
@@ -175,6 +183,11 @@ class WorkCalendar:
     def working_hours_between(self, a: datetime, b: datetime) -> float:
         """Working hours from ``a`` to ``b`` (negative when ``b`` is earlier)."""
         return (self._position(to_local(b)) - self._position(to_local(a))) / _US_PER_HOUR
+
+    def days_in(self, year: int) -> list[date]:
+        """Every date of ``year`` (for listings)."""
+        first = date(year, 1, 1)
+        return [first + timedelta(days=i) for i in range(len(self._year(year).is_working))]
 
     def working_days_in(self, year: int) -> tuple[date, ...]:
         return tuple(date.fromordinal(o) for o in self._year(year).working_ordinals)

@@ -35,21 +35,33 @@ def province_of(unit: AdministrativeUnit) -> AdministrativeUnit:
     return unit
 
 
-def calendar_overrides_for_agency(agency: Agency) -> tuple[frozenset[date], frozenset[date]]:
-    """Days off and make-up working days that apply to an agency: nationwide ones plus its province's.
+@dataclass(frozen=True)
+class CalendarOverrides:
+    days_off: frozenset[date]
+    working_days: frozenset[date]
+    reasons: dict[date, str]
+
+
+def calendar_overrides(*, province: AdministrativeUnit | None = None) -> CalendarOverrides:
+    """Declared days off and make-up working days: nationwide ones, plus one province's if given.
 
     A provincial override wins over a nationwide one on the same date.
     """
-    province = province_of(agency.unit)
-    rows = CalendarOverride.objects.filter(Q(province__isnull=True) | Q(province=province)).values_list(
-        "date", "kind", "province_id"
+    scope = Q(province__isnull=True) | Q(province=province) if province else Q(province__isnull=True)
+    rows = CalendarOverride.objects.filter(scope).values_list("date", "kind", "province_id", "reason")
+    by_date: dict[date, tuple[str, str]] = {}
+    for day, kind, _province_id, reason in sorted(rows, key=lambda r: r[2] is not None):  # national first
+        by_date[day] = (kind, reason)
+    return CalendarOverrides(
+        days_off=frozenset(d for d, (k, _) in by_date.items() if k == CalendarOverride.Kind.DAY_OFF),
+        working_days=frozenset(d for d, (k, _) in by_date.items() if k == CalendarOverride.Kind.WORKING_DAY),
+        reasons={d: r for d, (_, r) in by_date.items()},
     )
-    by_date: dict[date, str] = {}
-    for day, kind, _province_id in sorted(rows, key=lambda r: r[2] is not None):  # national first
-        by_date[day] = kind
-    off = frozenset(d for d, k in by_date.items() if k == CalendarOverride.Kind.DAY_OFF)
-    working = frozenset(d for d, k in by_date.items() if k == CalendarOverride.Kind.WORKING_DAY)
-    return off, working
+
+
+def calendar_overrides_for_agency(agency: Agency) -> CalendarOverrides:
+    """The overrides an agency works by: nationwide ones and its province's."""
+    return calendar_overrides(province=province_of(agency.unit))
 
 
 @dataclass(frozen=True)

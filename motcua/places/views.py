@@ -8,10 +8,10 @@ from django.views.decorators.http import require_GET
 
 from motcua.core.errors import MotcuaError
 from motcua.core.time import today
-from motcua.places.calendar import HOURS_PER_WORKING_DAY, WorkCalendar, holiday_names, national_days
+from motcua.places.calendar import HOURS_PER_WORKING_DAY, WorkCalendar, holiday_names
 from motcua.places.forms import DeadlineForm, LegacyAddressForm
 from motcua.places.models import LEGACY_END, AdministrativeUnit
-from motcua.places.selectors import legacy_address_match
+from motcua.places.selectors import calendar_overrides, legacy_address_match
 
 
 @require_GET
@@ -39,10 +39,12 @@ def work_calendar(request: HttpRequest) -> HttpResponse:
     except ValueError:
         year = today().year
     year = min(max(year, 2000), 2100)
-    calendar = WorkCalendar.cached()
-    holidays_off, makeup = national_days(year)
-    names = holiday_names(year, get_language() or "vi")
-    days_off = [(d, names.get(d, "")) for d in sorted(holidays_off) if d.weekday() < 5]
+    calendar = WorkCalendar.nationwide()
+    overrides = calendar_overrides()
+    names = {**holiday_names(year, get_language() or "vi"), **overrides.reasons}
+    in_year = calendar.days_in(year)
+    days_off = [(d, names.get(d, "")) for d in in_year if d.weekday() < 5 and not calendar.is_working_day(d)]
+    makeup = [d for d in in_year if d.weekday() >= 5 and calendar.is_working_day(d)]
     form = DeadlineForm(request.GET if "start" in request.GET else None)
     due = None
     if form.is_valid():
@@ -58,7 +60,7 @@ def work_calendar(request: HttpRequest) -> HttpResponse:
         {
             "year": year,
             "days_off": days_off,
-            "makeup_days": sorted(makeup),
+            "makeup_days": [(d, names.get(d, "")) for d in makeup],
             "form": form,
             "due": due,
             "working_day_count": len(calendar.working_days_in(year)),

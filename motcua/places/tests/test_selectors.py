@@ -73,9 +73,10 @@ def test_agency_calendar_uses_national_and_its_provinces_overrides(loaded_places
         date=date(2027, 12, 25), kind="working_day", province=hcmc, reason="Make-up"
     )
     agency = Agency.objects.get(kind=Agency.Kind.COMMUNE_SERVICE_CENTRE, unit__name="Phường Bến Thành")
-    off, working = calendar_overrides_for_agency(agency)
-    assert off == {date(2027, 12, 31), date(2027, 12, 27)}
-    assert working == {date(2027, 12, 25)}
+    overrides = calendar_overrides_for_agency(agency)
+    assert overrides.days_off == {date(2027, 12, 31), date(2027, 12, 27)}
+    assert overrides.working_days == {date(2027, 12, 25)}
+    assert overrides.reasons[date(2027, 12, 27)] == "HCMC only"
     calendar = WorkCalendar.for_agency(agency)
     assert not calendar.is_working_day(date(2027, 12, 27))
     assert calendar.is_working_day(date(2027, 12, 28))

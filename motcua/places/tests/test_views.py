@@ -47,3 +47,17 @@ def test_calendar_page_rejects_nonsense_quietly(client):
     response = client.get("/places/calendar", {"year": "abc", "start": "yesterday", "days": "-3"})
     assert response.status_code == 200
     assert response.content.decode().count('role="alert"') == 2
+
+
+def test_calendar_page_shows_nationwide_overrides_declared_in_the_admin(client):
+    from datetime import date
+
+    from motcua.places.models import CalendarOverride
+
+    CalendarOverride.objects.create(date=date(2027, 1, 4), kind="day_off", reason="Quyết định nghỉ bù thử nghiệm")
+    CalendarOverride.objects.create(date=date(2027, 1, 9), kind="working_day", reason="Làm bù cho ngày 04/01")
+    html = client.get("/places/calendar", {"year": "2027", "start": "2027-01-01T08:00", "days": "2"}).content.decode()
+    assert "Quyết định nghỉ bù thử nghiệm" in html
+    assert "09/01/2027 — Làm bù cho ngày 04/01" in html
+    # Friday 1/1 is New Year's Day, Monday 4/1 declared off: two days from Friday 08:00 end Wednesday 6/1.
+    assert "06/01/2027 17:00" in html
