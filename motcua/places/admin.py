@@ -1,7 +1,10 @@
 from django.contrib import admin
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.http import client_ip
 from motcua.places.models import AdministrativeUnit, Agency, CalendarOverride
+from motcua.places.services import calendar_override_delete, calendar_override_save
 
 
 class YearFilter(admin.SimpleListFilter):
@@ -26,9 +29,19 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     autocomplete_fields = ("province",)
 
+    def save_model(self, request, obj, form, change):
+        calendar_override_save(override=obj, actor=request.user, ip=client_ip(request))
+
+    def delete_model(self, request, obj):
+        calendar_override_delete(override=obj, actor=request.user, ip=client_ip(request))
+
+    def delete_queryset(self, request, queryset):
+        for override in queryset:
+            calendar_override_delete(override=override, actor=request.user, ip=client_ip(request))
+
     @admin.display(description=_("weekday"))
     def weekday(self, obj):
-        return obj.date.strftime("%A")
+        return date_format(obj.date, "l")
 
 
 @admin.register(AdministrativeUnit)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -216,3 +217,26 @@ class CalendarOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y} — {self.get_kind_display()}"
+
+    def clean(self) -> None:
+        """A make-up working day replaces a weekend day; an extra day off replaces a weekday."""
+        super().clean()
+        if self.date is None:
+            return
+        weekend = self.date.weekday() >= 5
+        if self.kind == self.Kind.WORKING_DAY and not weekend:
+            raise DjangoValidationError(
+                {
+                    "date": _(
+                        "%(date)s is already a working day; a make-up day must be a Saturday or Sunday."
+                    )
+                    % {"date": f"{self.date:%d/%m/%Y}"}
+                }
+            )
+        if self.kind == self.Kind.DAY_OFF and weekend:
+            raise DjangoValidationError(
+                {
+                    "date": _("%(date)s is a weekend day already; an extra day off must be a weekday.")
+                    % {"date": f"{self.date:%d/%m/%Y}"}
+                }
+            )

@@ -5,13 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 
 from motcua.audit.services import audit_record
 from motcua.places.adapters import vietnamadminunits as source
 from motcua.places.demo_agencies import AgencySpec, hcmc_agencies
-from motcua.places.models import LEGACY_END, REFORM_DATE, AdministrativeUnit, Agency, UnitSuccession
+from motcua.places.models import (
+    LEGACY_END,
+    REFORM_DATE,
+    AdministrativeUnit,
+    Agency,
+    CalendarOverride,
+    UnitSuccession,
+)
 
 Progress = Callable[[Iterable], Iterable]
 
@@ -159,3 +167,40 @@ def agencies_load(*, specs: list[AgencySpec], progress: Progress = _no_progress)
         else:
             unchanged += 1
     return LoadSummary(created, updated, unchanged)
+
+
+@transaction.atomic
+def calendar_override_save(
+    *, override: CalendarOverride, actor: Any, ip: str | None = None
+) -> CalendarOverride:
+    """Record a declared day off or make-up working day (domain.md §4: declared each year).
+
+    Deadlines already computed keep their dates; new computations use the changed calendar.
+    """
+    override.full_clean()
+    created = override.pk is None
+    override.save()
+    audit_record(
+        actor=actor,
+        action="calendar_override.create" if created else "calendar_override.update",
+        object_type="calendar_override",
+        object_id=override.pk,
+        ip=ip,
+        payload={"date": override.date, "kind": override.kind, "province_id": override.province_id},
+    )
+    return override
+
+
+@transaction.atomic
+def calendar_override_delete(*, override: CalendarOverride, actor: Any, ip: str | None = None) -> None:
+    payload = {"date": override.date, "kind": override.kind, "province_id": override.province_id}
+    object_id = override.pk
+    override.delete()
+    audit_record(
+        actor=actor,
+        action="calendar_override.delete",
+        object_type="calendar_override",
+        object_id=object_id,
+        ip=ip,
+        payload=payload,
+    )

@@ -81,3 +81,26 @@ def test_due_date_calculator(page: Page, live_server, screenshots):
     page.get_by_role("button", name="Tính hạn").click()
     expect(page.locator(".result")).to_contain_text("23/02/2026 16:00")
     page.screenshot(path=screenshots / "calendar-2026.png", full_page=True)
+
+
+def test_administrator_declares_a_make_up_saturday(page: Page, live_server, transactional_db, screenshots):
+    from motcua.accounts.services import demo_admin_ensure
+
+    demo_admin_ensure(username="lich", password="mat-khau-dai-du-12")
+    page.goto(f"{live_server.url}/admin/places/calendaroverride/add/")
+    page.get_by_label("Tên đăng nhập").fill("lich")
+    page.get_by_label("Mật khẩu").fill("mat-khau-dai-du-12")
+    page.get_by_role("button", name="Đăng nhập").click()
+
+    expect(page.locator("#site-name")).to_have_text("Quản trị motcua")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thêm điều chỉnh lịch làm việc")
+    page.locator("#id_date").fill("09/01/2027")
+    page.locator("#id_kind").select_option("working_day")
+    page.locator("#id_reason").fill("Làm bù theo thông báo thử nghiệm")
+    page.screenshot(path=screenshots / "admin-calendar-override.png", full_page=True)
+    page.get_by_role("button", name="Lưu lại", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("thành công")
+    page.screenshot(path=screenshots / "admin-calendar-overrides.png", full_page=True)
+
+    page.goto(f"{live_server.url}/places/calendar?year=2027")
+    expect(page.get_by_text("Làm bù theo thông báo thử nghiệm")).to_be_visible()

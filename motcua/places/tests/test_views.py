@@ -54,10 +54,50 @@ def test_calendar_page_shows_nationwide_overrides_declared_in_the_admin(client):
 
     from motcua.places.models import CalendarOverride
 
-    CalendarOverride.objects.create(date=date(2027, 1, 4), kind="day_off", reason="Quyết định nghỉ bù thử nghiệm")
+    CalendarOverride.objects.create(
+        date=date(2027, 1, 4), kind="day_off", reason="Quyết định nghỉ bù thử nghiệm"
+    )
     CalendarOverride.objects.create(date=date(2027, 1, 9), kind="working_day", reason="Làm bù cho ngày 04/01")
-    html = client.get("/places/calendar", {"year": "2027", "start": "2027-01-01T08:00", "days": "2"}).content.decode()
+    html = client.get(
+        "/places/calendar", {"year": "2027", "start": "2027-01-01T08:00", "days": "2"}
+    ).content.decode()
     assert "Quyết định nghỉ bù thử nghiệm" in html
     assert "09/01/2027 — Làm bù cho ngày 04/01" in html
     # Friday 1/1 is New Year's Day, Monday 4/1 declared off: two days from Friday 08:00 end Wednesday 6/1.
     assert "06/01/2027 17:00" in html
+
+
+def test_admin_reads_dates_day_first_and_rejects_a_weekday_make_up_day(admin_client):
+    from datetime import date
+
+    from motcua.places.models import CalendarOverride
+
+    url = "/admin/places/calendaroverride/add/"
+    response = admin_client.post(url, {"date": "06/01/2027", "kind": "working_day", "reason": "Thử"})
+    assert response.status_code == 200
+    assert "vốn là ngày làm việc" in response.content.decode()  # 6 January 2027 is a Wednesday
+    response = admin_client.post(url, {"date": "09/01/2027", "kind": "working_day", "reason": "Làm bù"})
+    assert response.status_code == 302
+    assert CalendarOverride.objects.get(reason="Làm bù").date == date(2027, 1, 9)
+
+
+def test_admin_changes_to_the_calendar_are_audited(admin_client):
+    from motcua.audit.models import AuditRecord
+    from motcua.places.models import CalendarOverride
+
+    admin_client.post(
+        "/admin/places/calendaroverride/add/",
+        {"date": "16/01/2027", "kind": "working_day", "reason": "Làm bù"},
+    )
+    override = CalendarOverride.objects.get(reason="Làm bù")
+    admin_client.post(f"/admin/places/calendaroverride/{override.pk}/delete/", {"post": "yes"})
+    assert not CalendarOverride.objects.filter(pk=override.pk).exists()
+    actions = list(
+        AuditRecord.objects.filter(object_type="calendar_override", object_id=str(override.pk))
+        .order_by("seq")
+        .values_list("action", "actor_label", "ip")
+    )
+    assert actions == [
+        ("calendar_override.create", "admin", "127.0.0.1"),
+        ("calendar_override.delete", "admin", "127.0.0.1"),
+    ]
