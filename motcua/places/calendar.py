@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import holidays
 from holidays.countries.vietnam import VietnamStaticHolidays
@@ -50,7 +50,8 @@ def national_days(year: int) -> tuple[frozenset[date], frozenset[date]]:
     """
     days_off = frozenset(holidays.country_holidays("VN", years=year))
     working: set[date] = set()
-    for off_year, swaps in VietnamStaticHolidays.special_public_holidays.items():
+    special: dict[int, Any] = VietnamStaticHolidays.special_public_holidays
+    for off_year, swaps in special.items():
         for swap in swaps if isinstance(swaps[0], tuple) else (swaps,):
             if len(swap) >= 4:  # (month, day off, worked month, worked day[, worked year])
                 worked_year = swap[4] if len(swap) == 5 else off_year

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import transaction
 
@@ -21,7 +21,11 @@ from motcua.places.models import (
     UnitSuccession,
 )
 
-Progress = Callable[[Iterable], Iterable]
+
+class Progress(Protocol):
+    """Wraps an iterable to show progress (``motcua.core.progress.progress_bar``) or not."""
+
+    def __call__(self, items: Iterable, *, desc: str = "") -> Iterable: ...
 
 
 @dataclass(frozen=True)
@@ -36,7 +40,7 @@ class LoadSummary:
         )
 
 
-def _no_progress(items: Iterable, **_: object) -> Iterable:
+def _no_progress(items: Iterable, *, desc: str = "") -> Iterable:
     return items
 
 
