@@ -6,13 +6,16 @@ import json
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from motcua.accounts.services import demo_admin_ensure
 from motcua.places.selectors import places_loaded
@@ -61,41 +64,82 @@ class Command(BaseCommand):
         return accounts
 
     def _run(self, bind: str, accounts: list[dict]) -> None:
+        host, _, port = bind.rpartition(":")
+        if not _port_free(host, int(port)):
+            raise CommandError(
+                f"Cổng {bind} đang được dùng — có thể motcua đã chạy rồi. / Port {bind} is in use: is motcua "
+                f"already running? Stop it, or choose another port: motcua demo --bind {host}:{int(port) + 1}"
+            )
         env = {**os.environ, "SECURE_COOKIES": os.environ.get("SECURE_COOKIES", "false")}
         manage = [sys.executable, "-m", "motcua.cli"]
-        children = [
-            subprocess.Popen([*manage, "serve", "--bind", bind], env=env),  # noqa: S603
-            subprocess.Popen([*manage, "worker", "--verbosity", "0"], env=env),  # noqa: S603
-        ]
-        host = bind if not bind.startswith("0.0.0.0") else bind.replace("0.0.0.0", "127.0.0.1")  # noqa: S104
-        lines = [
-            "",
-            "motcua is running — Một cửa đang chạy",
-            f"  Cổng dịch vụ công / public portal: http://{host}/",
-            f"  Quản trị / administration:         http://{host}/admin/",
-            f"  Kiểm tra sức khỏe / health:         http://{host}/healthz",
-            "  Tài khoản demo / demo accounts:",
-            *[f"    {a['username']:<12} {a['password']:<20} {a['role']}" for a in accounts],
-            "  Dừng / stop: Ctrl+C",
-            "",
-        ]
-        self.stdout.write("\n".join(lines))
+        children = {
+            "web": subprocess.Popen([*manage, "serve", "--bind", bind], env=env),  # noqa: S603
+            "worker": subprocess.Popen([*manage, "worker", "--verbosity", "0"], env=env),  # noqa: S603
+        }
+
+        stopping = []
 
         def stop(*_):
-            for child in children:
+            stopping.append(True)
+            for child in children.values():
                 if child.poll() is None:
                     child.terminate()
 
         signal.signal(signal.SIGTERM, stop)
         try:
-            while all(child.poll() is None for child in children):
+            url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{port}"  # noqa: S104
+            if not _wait_until_up(f"{url}/healthz", children):
+                raise CommandError("The web server did not start; see the messages above.")
+            self.stdout.write(_banner(url, accounts))
+            while all(child.poll() is None for child in children.values()):
                 time.sleep(0.5)
+            dead = [name for name, child in children.items() if child.poll() is not None]
+            if stopping:
+                return
+            raise CommandError(f"The {' and '.join(dead)} process stopped; stopping the demo.")
         except KeyboardInterrupt:
             pass
         finally:
             stop()
-            for child in children:
+            for child in children.values():
                 try:
                     child.wait(timeout=25)
                 except subprocess.TimeoutExpired:
                     child.kill()
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET) as sock:
+        try:
+            sock.bind((host.strip("[]") or "0.0.0.0", port))  # noqa: S104
+        except OSError:
+            return False
+    return True
+
+
+def _wait_until_up(url: str, children: dict, timeout: float = 60) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(child.poll() is not None for child in children.values()):
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 — our own local server
+                return True
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.3)
+    return False
+
+
+def _banner(url: str, accounts: list[dict]) -> str:
+    lines = [
+        "",
+        "motcua is running — Một cửa đang chạy",
+        f"  Cổng dịch vụ công / public portal: {url}/",
+        f"  Quản trị / administration:         {url}/admin/",
+        f"  Tình trạng / health:               {url}/healthz",
+        "  Tài khoản demo / demo accounts:",
+        *[f"    {a['username']:<12} {a['password']:<20} {a['role']}" for a in accounts],
+        "  Dừng / stop: Ctrl+C",
+        "",
+    ]
+    return "\n".join(lines)
