@@ -22,6 +22,20 @@ def _actor_fields(actor: Any) -> tuple[str, str]:
     return str(actor.pk), str(getattr(actor, "username", "") or actor)
 
 
+def _without_floats(value: Any) -> Any:
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError("audit payloads cannot hold NaN or infinity")
+        return repr(value)
+    if isinstance(value, dict):
+        return {str(k): _without_floats(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_without_floats(v) for v in value]
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    return value
+
+
 def _locked_head() -> AuditChainHead:
     head = AuditChainHead.objects.select_for_update().filter(pk=HEAD_PK).first()
     if head is None:
@@ -53,8 +67,17 @@ def audit_record(
     their transaction commits, to hold that lock briefly.
     """
     actor_id, actor_label = _actor_fields(actor)
-    # Store exactly what is hashed: JSON-normalised (dates become strings, tuples lists).
-    clean_payload = json.loads(json.dumps(payload or {}, default=str))
+    for name, value, limit in (
+        ("action", action, 100),
+        ("object_type", object_type, 100),
+        ("object_id", str(object_id), 100),
+    ):
+        if len(value) > limit:
+            raise ValueError(f"audit {name} is longer than {limit} characters")
+    # Store exactly what is hashed: JSON-normalised (dates become strings, tuples lists, floats text,
+    # because PostgreSQL's jsonb rewrites numbers such as 1e20) and the IP as the database keeps it.
+    clean_payload = json.loads(json.dumps(_without_floats(payload or {}), default=str, allow_nan=False))
+    ip = AuditRecord._meta.get_field("ip").get_prep_value(ip or None)
     head = _locked_head()
     record = AuditRecord(
         seq=head.seq + 1,

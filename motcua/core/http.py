@@ -11,14 +11,15 @@ from django.http import HttpRequest
 def client_ip(request: HttpRequest) -> str | None:
     """The client's address for the audit log.
 
-    Behind a TLS proxy (``BEHIND_TLS_PROXY``) the first X-Forwarded-For entry is the client; otherwise
-    the header is ignored, because anyone can send it.
+    Behind trusted proxies (``TRUSTED_PROXIES`` = how many) the client is the entry that the nearest
+    trusted proxy appended, counted from the right: entries further left come from the client and can
+    be forged. Without trusted proxies the header is ignored.
     """
     candidate = request.META.get("REMOTE_ADDR", "")
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            candidate = forwarded.split(",")[0].strip()
+    trusted = getattr(settings, "TRUSTED_PROXIES", 0)
+    forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()]
+    if trusted and len(forwarded) >= trusted:
+        candidate = forwarded[-trusted]
     try:
         return str(ipaddress.ip_address(candidate))
     except ValueError:

@@ -26,6 +26,9 @@ class JsonFormatter(logging.Formatter):
         for key, value in vars(record).items():
             if key not in _STANDARD_ATTRS and not key.startswith("_"):
                 entry[key] = value
+        # Django attaches the request to error records; its repr holds the query string.
+        if hasattr(entry.get("request"), "path"):
+            entry["request"] = f"{entry['request'].method} {entry['request'].path}"
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False, default=str)

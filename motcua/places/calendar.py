@@ -16,6 +16,8 @@ yearly overrides stored in :class:`motcua.places.models.CalendarOverride`.
 from __future__ import annotations
 
 import bisect
+import math
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -167,14 +169,16 @@ class WorkCalendar:
         Starting outside office hours counts from the next opening. A deadline that ends exactly at
         a closing time is that closing time (17:00), not the next morning.
         """
-        if hours < 0:
-            raise ValueError("hours must not be negative")
-        if hours == 0:
+        if not math.isfinite(hours) or hours < 0:
+            raise ValueError(f"hours must be a finite number ≥ 0, got {hours!r}")
+        duration = round(hours * _US_PER_HOUR)
+        if duration == 0:  # less than a microsecond: no time passes
             return self.next_working_start(start)
-        return self._from_position(self._position(to_local(start)) + round(hours * _US_PER_HOUR))
+        return self._from_position(self._position(to_local(start)) + duration)
 
     def add_working_days(self, start: datetime, days: int) -> datetime:
         """The same office time ``days`` working days later (a full office day per day)."""
+        days = operator.index(days)
         if days < 0:
             raise ValueError("days must not be negative")
         if days == 0:

@@ -18,6 +18,8 @@ class LegacyAddressForm(forms.Form):
 
 
 class DeadlineForm(forms.Form):
+    YEARS = (2000, 2100)
+
     start = forms.DateTimeField(
         label=_("Received at"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
@@ -30,3 +32,12 @@ class DeadlineForm(forms.Form):
         decimal_places=1,
         help_text=_("Half days are allowed, e.g. 0.5"),
     )
+
+    def clean_start(self):
+        start = self.cleaned_data["start"]
+        if not self.YEARS[0] <= start.year <= self.YEARS[1]:
+            raise forms.ValidationError(
+                _("Enter a date between %(first)s and %(last)s.")
+                % {"first": self.YEARS[0], "last": self.YEARS[1]}
+            )
+        return start

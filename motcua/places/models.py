@@ -219,24 +219,28 @@ class CalendarOverride(models.Model):
         return f"{self.date:%d/%m/%Y} — {self.get_kind_display()}"
 
     def clean(self) -> None:
-        """A make-up working day replaces a weekend day; an extra day off replaces a weekday."""
+        """A make-up working day turns a day off into a working day; an extra day off does the opposite.
+
+        Checked against the national calendar (weekends, holidays and the package's swaps), so an
+        override can also correct that data — e.g. cancel a swap the government withdrew.
+        """
         super().clean()
         if self.date is None:
             return
-        weekend = self.date.weekday() >= 5
-        if self.kind == self.Kind.WORKING_DAY and not weekend:
+        from motcua.places.calendar import WorkCalendar
+
+        working = WorkCalendar().is_working_day(self.date)
+        if self.kind == self.Kind.WORKING_DAY and working:
             raise DjangoValidationError(
                 {
-                    "date": _(
-                        "%(date)s is already a working day; a make-up day must be a Saturday or Sunday."
-                    )
+                    "date": _("%(date)s is already a working day; a make-up day must be a day off.")
                     % {"date": f"{self.date:%d/%m/%Y}"}
                 }
             )
-        if self.kind == self.Kind.DAY_OFF and weekend:
+        if self.kind == self.Kind.DAY_OFF and not working:
             raise DjangoValidationError(
                 {
-                    "date": _("%(date)s is a weekend day already; an extra day off must be a weekday.")
+                    "date": _("%(date)s is already a day off; an extra day off must be a working day.")
                     % {"date": f"{self.date:%d/%m/%Y}"}
                 }
             )

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 
 from motcua.core.errors import NotFound, ValidationError
 from motcua.places.models import LEGACY_END, REFORM_DATE, AdministrativeUnit, Agency, CalendarOverride
-from motcua.places.text import typed_name_keys
+from motcua.places.text import name_key, typed_name_keys
 
 
 def unit_list_current(*, level: int | None = None, province_code: str | None = None) -> QuerySet:
@@ -20,6 +20,23 @@ def unit_list_current(*, level: int | None = None, province_code: str | None = N
     if province_code is not None:
         qs = qs.filter(parent__code=province_code, parent__valid_to__isnull=True)
     return qs.order_by("level", "name")
+
+
+def service_centre_list(*, query: str = "") -> list[Agency]:
+    """Public administration service centres in force, the provincial ones first, then by name;
+    ``query`` matches the centre's or its unit's name with or without diacritics."""
+    centres = list(
+        Agency.objects.filter(kind__in=Agency.RECEPTION_KINDS, valid_to__isnull=True)
+        .select_related("unit__parent")
+        .order_by("kind", "unit__name")
+    )
+    centres.sort(key=lambda a: (a.kind != Agency.Kind.PROVINCIAL_SERVICE_CENTRE, a.unit.name))
+    if query:
+        wanted = name_key(query)
+        centres = [
+            a for a in centres if wanted in name_key(a.name) or any(wanted in k for k in a.unit.search_keys)
+        ]
+    return centres
 
 
 def places_loaded() -> bool:
@@ -79,17 +96,31 @@ class LegacyAddressMatch:
         return len(self.candidates) > 1
 
 
-def _match(units: list[AdministrativeUnit], typed: str) -> AdministrativeUnit | None:
+def _match(units: list[AdministrativeUnit], typed: str, *, field: str) -> AdministrativeUnit | None:
+    """The unit a typed name means. Names that differ only by accents (Ba Tô / Ba Tơ) share a key:
+    then the accents decide, and if they cannot, the person is asked — never a silent pick."""
     keys = typed_name_keys(typed)
-    for key in keys:  # an exact key first, then known aliases
-        for unit in units:
-            if key in unit.search_keys[:2]:
-                return unit
-    for key in keys:
-        for unit in units:
-            if key in unit.search_keys:
-                return unit
-    return None
+    found: list[AdministrativeUnit] = []
+    for tier in (lambda u: u.search_keys[:2], lambda u: u.search_keys):  # exact names first, then aliases
+        for key in keys:
+            found = [u for u in units if key in tier(u)]
+            if found:
+                break
+        if found:
+            break
+    if len(found) <= 1:
+        return found[0] if found else None
+    wanted = " ".join(typed.split()).casefold()
+    exact = [u for u in found if wanted in (u.name.casefold(), u.short_name.casefold())]
+    if len(exact) == 1:
+        return exact[0]
+    names = ", ".join(u.name for u in found)
+    raise ValidationError(
+        f"“{typed}” có thể là: {names}. Hãy gõ tên có dấu đầy đủ.",
+        f"“{typed}” could be: {names}. Type the name with its full accents.",
+        code="legacy_name_ambiguous",
+        field=field,
+    )
 
 
 def legacy_address_match(*, province: str, district: str, ward: str = "") -> LegacyAddressMatch:
@@ -104,7 +135,7 @@ def legacy_address_match(*, province: str, district: str, ward: str = "") -> Leg
             code="legacy_address_incomplete",
         )
     legacy = AdministrativeUnit.objects.filter(valid_to=LEGACY_END)
-    old_province = _match(list(legacy.filter(level=1)), province)
+    old_province = _match(list(legacy.filter(level=1)), province, field="province")
     if old_province is None:
         raise NotFound(
             f"Không tìm thấy tỉnh/thành phố cũ “{province}”.",
@@ -112,7 +143,7 @@ def legacy_address_match(*, province: str, district: str, ward: str = "") -> Leg
             code="legacy_province_not_found",
             field="province",
         )
-    old_district = _match(list(legacy.filter(level=2, parent=old_province)), district)
+    old_district = _match(list(legacy.filter(level=2, parent=old_province)), district, field="district")
     if old_district is None:
         raise NotFound(
             f"Không tìm thấy quận/huyện “{district}” thuộc {old_province.name}.",
@@ -123,7 +154,7 @@ def legacy_address_match(*, province: str, district: str, ward: str = "") -> Leg
     old_ward = None
     source = old_district
     if ward.strip():
-        old_ward = _match(list(legacy.filter(level=3, parent=old_district)), ward)
+        old_ward = _match(list(legacy.filter(level=3, parent=old_district)), ward, field="ward")
         if old_ward is None:
             raise NotFound(
                 f"Không tìm thấy phường/xã “{ward}” thuộc {old_district.name}.",

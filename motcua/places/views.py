@@ -11,7 +11,7 @@ from motcua.core.time import today
 from motcua.places.calendar import HOURS_PER_WORKING_DAY, WorkCalendar, holiday_names
 from motcua.places.forms import DeadlineForm, LegacyAddressForm
 from motcua.places.models import LEGACY_END, AdministrativeUnit
-from motcua.places.selectors import calendar_overrides, legacy_address_match
+from motcua.places.selectors import calendar_overrides, legacy_address_match, service_centre_list
 
 
 @require_GET
@@ -68,3 +68,11 @@ def work_calendar(request: HttpRequest) -> HttpResponse:
             "years": [year - 1, year + 1],
         },
     )
+
+
+@require_GET
+def service_centres(request: HttpRequest) -> HttpResponse:
+    """Where to apply in person: the public administration service centres, searchable by place."""
+    query = request.GET.get("q", "").strip()[:100]
+    centres = service_centre_list(query=query)
+    return render(request, "places/centres.html", {"query": query, "centres": centres})

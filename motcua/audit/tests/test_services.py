@@ -117,3 +117,39 @@ def test_concurrent_writers_keep_one_unbroken_chain():
     result = audit_chain_verify()
     assert result.ok, result.reason
     assert AuditRecord.objects.filter(action="test.concurrent").count() == 40
+
+
+@pytest.mark.parametrize("ip", ["::ffff:1.2.3.4", "2001:DB8::1", "", None, "10.0.0.7"])
+def test_ip_addresses_are_hashed_as_the_database_keeps_them(ip):
+    audit_record(actor=None, action="test.ip", object_type="thing", object_id=1, ip=ip)
+    assert audit_chain_verify().ok
+
+
+def test_floats_and_odd_text_in_payloads_keep_the_chain_intact():
+    audit_record(
+        actor=None,
+        action="test.float",
+        object_type="thing",
+        object_id=1,
+        payload={"amount": 1e20, "ratio": 0.1, "text": "a\x00b"},
+    )
+    assert audit_chain_verify().ok
+    with pytest.raises(ValueError):
+        audit_record(
+            actor=None, action="test.nan", object_type="thing", object_id=1, payload={"x": float("nan")}
+        )
+    with pytest.raises(ValueError):
+        audit_record(actor=None, action="x" * 101, object_type="thing", object_id=1)
+
+
+def test_records_appended_after_the_walk_starts_are_not_a_break():
+    from motcua.audit.models import AuditChainHead
+
+    _write(2)
+    head = AuditChainHead.objects.get(pk=1)
+    # A record appended by another writer after verify read the head: simulate by appending, then
+    # rewinding the head the verifier sees to before it.
+    audit_record(actor=None, action="test.late", object_type="thing", object_id=1)
+    AuditChainHead.objects.filter(pk=1).update(seq=head.seq, hash=head.hash)
+    result = audit_chain_verify()
+    assert result.ok and result.checked == head.seq

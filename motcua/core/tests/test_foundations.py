@@ -71,3 +71,31 @@ def test_compiled_translations_match_their_sources():
 @pytest.mark.parametrize("setting, expected", [("TIME_ZONE", "Asia/Ho_Chi_Minh"), ("LANGUAGE_CODE", "vi")])
 def test_locale_defaults(setting, expected):
     assert getattr(settings, setting) == expected
+
+
+def test_error_logs_carry_the_path_but_never_the_query_string(rf):
+    request = rf.get("/places/calendar", {"start": "2026-01-01T08:00", "secret": "079123456789"})
+    record = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "boom", None, None)
+    record.request = request
+    line = JsonFormatter().format(record)
+    assert "079123456789" not in line and json.loads(line)["request"] == "GET /places/calendar"
+
+
+@pytest.mark.parametrize(
+    "trusted, forwarded, remote, expected",
+    [
+        (0, "6.6.6.6", "10.0.0.1", "10.0.0.1"),
+        (1, "6.6.6.6, 203.0.113.9", "10.0.0.1", "203.0.113.9"),
+        (1, "", "10.0.0.1", "10.0.0.1"),
+        (2, "6.6.6.6, 203.0.113.9, 10.0.0.2", "10.0.0.1", "203.0.113.9"),
+        (0, "", "not-an-ip", None),
+    ],
+)
+def test_client_ip_trusts_only_the_proxies_it_is_told_about(
+    rf, settings, trusted, forwarded, remote, expected
+):
+    from motcua.core.http import client_ip
+
+    settings.TRUSTED_PROXIES = trusted
+    request = rf.get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR=remote)
+    assert client_ip(request) == expected

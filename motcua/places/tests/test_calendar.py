@@ -182,3 +182,19 @@ def test_monotonic_in_duration(start, a, b):
 def test_working_days_are_full_office_days(start, days):
     due = cal.add_working_days(start, days)
     assert cal.working_hours_between(start, due) == pytest.approx(days * 8)
+
+
+def test_tiny_durations_never_go_back_in_time():
+    assert cal.add_working_hours(at(2026, 11, 23, 13), 1e-10) == at(2026, 11, 23, 13)
+    assert cal.add_working_hours(at(2026, 11, 23, 7, 30), 1e-10) == at(2026, 11, 23, 7, 30)
+
+
+@pytest.mark.parametrize("hours", [float("nan"), float("inf"), -0.5])
+def test_nonsense_hours_are_refused(hours):
+    with pytest.raises(ValueError):
+        cal.add_working_hours(at(2026, 11, 23), hours)
+
+
+def test_working_days_must_be_whole():
+    with pytest.raises(TypeError):
+        cal.add_working_days(at(2026, 11, 23), 1.5)

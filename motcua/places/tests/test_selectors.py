@@ -90,3 +90,12 @@ def test_provincial_override_wins_over_national_on_the_same_day(loaded_places):
     CalendarOverride.objects.create(date=date(2027, 10, 2), kind="day_off", province=hcmc, reason="HCMC off")
     agency = Agency.objects.get(electronic_id="000.00.00.H29")
     assert not WorkCalendar.for_agency(agency).is_working_day(date(2027, 10, 2))
+
+
+def test_names_that_differ_only_by_accents_are_never_picked_silently(loaded_places):
+    match = legacy_address_match(province="Thanh Hóa", district="Thiệu Hóa", ward="Thiệu Hòa")
+    assert match.ward.name.endswith("Thiệu Hòa")
+    with pytest.raises(ValidationError) as exc:
+        legacy_address_match(province="Thanh Hoa", district="Thieu Hoa", ward="thieu hoa")
+    assert exc.value.code == "legacy_name_ambiguous" and exc.value.field == "ward"
+    assert "Thiệu Hòa" in exc.value.message_vi and "Thiệu Hóa" in exc.value.message_vi

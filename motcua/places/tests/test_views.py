@@ -101,3 +101,23 @@ def test_admin_changes_to_the_calendar_are_audited(admin_client):
         ("calendar_override.create", "admin", "127.0.0.1"),
         ("calendar_override.delete", "admin", "127.0.0.1"),
     ]
+
+
+@pytest.mark.parametrize("start", ["2199-12-20T08:00", "0001-01-01T08:00", "9999-12-31T23:59"])
+def test_calendar_page_refuses_far_dates_with_a_message(client, start):
+    response = client.get("/places/calendar", {"start": start, "days": "365"})
+    assert response.status_code == 200
+    assert "Hãy nhập ngày trong khoảng từ 2000 đến 2100" in response.content.decode()
+
+
+def test_override_may_correct_the_national_calendar(db):
+    from datetime import date
+
+    from django.core.exceptions import ValidationError
+
+    from motcua.places.models import CalendarOverride
+
+    CalendarOverride(date=date(2026, 8, 31), kind="working_day", reason="Swap withdrawn").full_clean()
+    CalendarOverride(date=date(2026, 8, 22), kind="day_off", reason="Swap withdrawn").full_clean()
+    with pytest.raises(ValidationError):
+        CalendarOverride(date=date(2026, 8, 24), kind="working_day", reason="A Monday").full_clean()

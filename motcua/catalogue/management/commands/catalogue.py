@@ -34,7 +34,8 @@ class Command(BaseCommand):
                 )
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"{len(catalogue.procedures)} procedure and {len(catalogue.groups)} group files are valid."
+                    f"{len(catalogue.procedures)} procedure and {len(catalogue.groups)} group files "
+                    "are valid."
                 )
             )
             return

@@ -18,6 +18,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from motcua.accounts.services import demo_admin_ensure
+from motcua.catalogue.services import catalogue_load
 from motcua.places.selectors import places_loaded
 
 
@@ -37,6 +38,12 @@ class Command(BaseCommand):
         else:
             self.stdout.write("  loading 34 provinces, 3,321 communes, pre-2025 units and demo agencies…")
             call_command("places", "load", verbosity=options["verbosity"])
+        report = catalogue_load()
+        self.stdout.write(
+            f"  procedure catalogue: {len(report.loaded)} new versions, {len(report.unchanged)} unchanged"
+        )
+        for error in report.errors:
+            self.stderr.write(f"  {error}")
         accounts = self._accounts()
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"  ready in {time.monotonic() - started:.1f} s")
@@ -110,6 +117,7 @@ class Command(BaseCommand):
 
 def _port_free(host: str, port: int) -> bool:
     with socket.socket(socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn does: ignore TIME_WAIT
         try:
             sock.bind((host.strip("[]") or "0.0.0.0", port))  # noqa: S104
         except OSError:

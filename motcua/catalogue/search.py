@@ -1,0 +1,305 @@
+"""Procedure search that understands how people type Vietnamese.
+
+People search without diacritics ("lam khai sinh"), with typos ("kahi sinh"), half-typed words
+("khai si"), and in their own words ("giấy độc thân" for the certificate of marital status). The
+index normalises every word to its diacritic-free form, matches each query word exactly, by prefix
+or within one edit (a deletion-neighbourhood index keeps that fast), expands known synonyms, and
+ranks by how many query words a procedure covers, where they matched (name over keywords over
+description), and whether the whole phrase appears.
+
+It is an in-memory index over the versions in force, built from the database and rebuilt when the
+catalogue changes, so it answers identically on SQLite and PostgreSQL (docs/decisions/0005).
+"""
+
+from __future__ import annotations
+
+import bisect
+import html
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from motcua.places.text import strip_diacritics
+
+_WORD = re.compile(r"[0-9A-Za-zÀ-ỹĐđ]+(?:\.[0-9]+)*")
+_CODE = re.compile(r"^\s*[0-9]\.[0-9]{6}\s*$")
+
+# Words that say nothing about which procedure is meant ("làm", "xin", "thủ tục", "how to get a …").
+STOPWORDS = frozenset(
+    [
+        "lam",
+        "xin",
+        "thu",
+        "tuc",
+        "cho",
+        "toi",
+        "minh",
+        "muon",
+        "can",
+        "o",
+        "dau",
+        "the",
+        "nao",
+        "nhu",
+        "va",
+        "cua",
+        "de",
+        "duoc",
+        "ve",
+        "viec",
+        "mot",
+        "cac",
+        "nhung",
+        "how",
+        "to",
+        "a",
+        "an",
+        "the",
+        "for",
+        "of",
+        "get",
+        "i",
+        "my",
+        "me",
+        "do",
+        "apply",
+        "need",
+    ]
+)
+# Everyday words → the words official names use (both sides diacritic-free).
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "doc than": ("tinh trang hon nhan",),
+    "ho khau": ("thuong tru", "cu tru"),
+    "nhap khau": ("dang ky thuong tru",),
+    "cat khau": ("xoa dang ky thuong tru",),
+    "so do": ("giay chung nhan quyen su dung dat",),
+    "so hong": ("giay chung nhan quyen su dung dat",),
+    "bang lai": ("giay phep lai xe",),
+    "ly lich": ("ly lich tu phap",),
+    "cong chung": ("chung thuc",),
+    "sao y": ("chung thuc ban sao",),
+    "khai tu": ("khai tu",),
+    "giay chung tu": ("khai tu",),
+    "cuoi": ("ket hon",),
+    "ket hon": ("ket hon",),
+    "mo cua hang": ("ho kinh doanh",),
+    "giay phep kinh doanh": ("dang ky ho kinh doanh", "thanh lap doanh nghiep"),
+    "xay nha": ("giay phep xay dung",),
+    "bhyt": ("bao hiem y te",),
+}
+
+FIELD_WEIGHTS = {
+    "code": 4.0,
+    "name": 3.0,
+    "keywords": 2.5,
+    "name_en": 2.0,
+    "keywords_en": 1.8,
+    "description": 0.6,
+    "sector": 0.8,
+}
+
+
+def normalise(text: str) -> str:
+    return strip_diacritics(text).lower()
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(normalise(text))
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _within_one_edit(a: str, b: str) -> bool:
+    """Damerau-Levenshtein distance ≤ 1 (a swap of two neighbours counts as one)."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la == lb:
+        diffs = [i for i in range(la) if a[i] != b[i]]
+        if len(diffs) == 1:
+            return True
+        i, j = diffs[0], diffs[-1]
+        return len(diffs) == 2 and j == i + 1 and a[i] == b[j] and a[j] == b[i]
+    short, long_ = (a, b) if la < lb else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long_[i]:
+        i += 1
+    return short[i:] == long_[i + 1 :]
+
+
+@dataclass
+class IndexedProcedure:
+    """What the index keeps of one procedure version (enough to answer without the database)."""
+
+    version_id: int
+    code: str
+    version: int
+    name_vi: str
+    name_en: str
+    sector: str
+    competent_level: str
+    online_level: str
+    life_events: tuple[str, ...]
+    fields: dict[str, str]  # field name → text to index
+    phrase_text: dict[str, str] = field(default_factory=dict)  # normalised name / keywords for phrase bonus
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    procedure: IndexedProcedure
+    score: float
+    coverage: float
+    matched: frozenset[str]
+
+    @property
+    def highlight_vi(self) -> str:
+        return self.highlight(self.procedure.name_vi)
+
+    @property
+    def highlight_en(self) -> str:
+        return self.highlight(self.procedure.name_en)
+
+    def highlight(self, text: str) -> str:
+        """``text`` as HTML with the matched words in <mark>."""
+        out, last = [], 0
+        for match in _WORD.finditer(text):
+            out.append(html.escape(text[last : match.start()]))
+            word = match.group(0)
+            key = normalise(word)
+            out.append(f"<mark>{html.escape(word)}</mark>" if key in self.matched else html.escape(word))
+            last = match.end()
+        out.append(html.escape(text[last:]))
+        return "".join(out)
+
+
+class SearchIndex:
+    def __init__(self, procedures: Iterable[IndexedProcedure]) -> None:
+        self.procedures = list(procedures)
+        self.by_code = {p.code: p for p in self.procedures}
+        postings: dict[str, dict[int, float]] = defaultdict(dict)
+        for doc_id, proc in enumerate(self.procedures):
+            for field_name, text in proc.fields.items():
+                weight = FIELD_WEIGHTS[field_name]
+                for word in words(text):
+                    if postings[word].get(doc_id, 0) < weight:
+                        postings[word][doc_id] = weight
+        self.postings = dict(postings)
+        self.vocabulary = sorted(self.postings)
+        self.neighbours: dict[str, set[str]] = defaultdict(set)
+        for word in self.vocabulary:
+            if len(word) >= 3:
+                for variant in _deletes(word) | {word}:
+                    self.neighbours[variant].add(word)
+
+    # --- query side ------------------------------------------------------------------------------
+
+    def _expand(self, query_words: list[str]) -> list[str]:
+        """The words to look for: synonym phrases replaced by the official words, stopwords dropped."""
+        text = " ".join(query_words)
+        expanded: list[str] = []
+        for phrase, replacements in SYNONYMS.items():
+            pattern = rf"\b{re.escape(phrase)}\b"
+            if re.search(pattern, text):
+                text = re.sub(pattern, " ", text)
+                for replacement in replacements:
+                    expanded.extend(replacement.split())
+        expanded.extend(w for w in text.split() if w not in STOPWORDS)
+        return list(dict.fromkeys(expanded)) or list(dict.fromkeys(query_words))
+
+    def _matches(self, word: str, *, last: bool) -> dict[str, float]:
+        found: dict[str, float] = {}
+        if word in self.postings:
+            found[word] = 1.0
+        if len(word) >= 2 or (last and word):
+            start = bisect.bisect_left(self.vocabulary, word)
+            for candidate in self.vocabulary[start : start + 50]:
+                if not candidate.startswith(word):
+                    break
+                found.setdefault(candidate, 0.85 if last else 0.6)
+        if len(word) >= 3:
+            candidates: set[str] = set()
+            for variant in _deletes(word) | {word}:
+                candidates |= self.neighbours.get(variant, set())
+            for candidate in candidates:
+                if candidate not in found and _within_one_edit(word, candidate):
+                    found[candidate] = 0.7
+        return found
+
+    def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
+        if _CODE.match(query):
+            proc = self.by_code.get(query.strip())
+            return [SearchHit(proc, 100.0, 1.0, frozenset({query.strip()}))] if proc else []
+        query_words = words(query)
+        if not query_words:
+            return []
+        groups = self._expand(query_words)
+        per_doc: dict[int, list[float]] = defaultdict(lambda: [0.0] * len(groups))
+        matched_words: set[str] = set()
+        for g_index, word in enumerate(groups):
+            for vocab_word, similarity in self._matches(word, last=word == query_words[-1]).items():
+                matched_words.add(vocab_word)
+                for doc_id, weight in self.postings[vocab_word].items():
+                    score = similarity * weight
+                    scores = per_doc[doc_id]
+                    if score > scores[g_index]:
+                        scores[g_index] = score
+        phrase = " ".join(w for w in query_words if w not in STOPWORDS)
+        hits = []
+        needed = max(1, (len(groups) + 1) // 2)
+        for doc_id, scores in per_doc.items():
+            covered = sum(1 for s in scores if s > 0)
+            if covered < needed:
+                continue
+            proc = self.procedures[doc_id]
+            bonus = 0.0
+            if phrase and phrase in proc.phrase_text.get("name", ""):
+                bonus += 4.0
+            elif phrase and phrase in proc.phrase_text.get("keywords", ""):
+                bonus += 3.0
+            coverage = covered / len(groups)
+            hits.append(
+                SearchHit(proc, sum(scores) + bonus + 10 * coverage, coverage, frozenset(matched_words))
+            )
+        hits.sort(key=lambda h: (-h.score, h.procedure.code))
+        return hits[:limit]
+
+
+def indexed_procedure(
+    *, version_id: int, code: str, version: int, data: dict[str, Any], sector_names: dict[str, dict[str, str]]
+) -> IndexedProcedure:
+    keywords = data.get("keywords", {})
+    description = data.get("description", {})
+    sector = sector_names.get(data["sector"], {})
+    fields = {
+        "code": code,
+        "name": data["name"]["vi"],
+        "name_en": data["name"]["en"],
+        "keywords": " ; ".join(keywords.get("vi", [])),
+        "keywords_en": " ; ".join(keywords.get("en", [])),
+        "description": f"{description.get('vi', '')} {description.get('en', '')}",
+        "sector": f"{sector.get('vi', '')} {sector.get('en', '')}",
+    }
+    return IndexedProcedure(
+        version_id=version_id,
+        code=code,
+        version=version,
+        name_vi=data["name"]["vi"],
+        name_en=data["name"]["en"],
+        sector=data["sector"],
+        competent_level=data["competent_level"],
+        online_level=data["online_level"],
+        life_events=tuple(data.get("life_events", [])),
+        fields=fields,
+        phrase_text={
+            "name": " ".join(words(fields["name"] + " " + fields["name_en"])),
+            "keywords": " | ".join(
+                " ".join(words(k)) for k in [*keywords.get("vi", []), *keywords.get("en", [])]
+            ),
+        },
+    )

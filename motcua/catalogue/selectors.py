@@ -1,0 +1,141 @@
+"""Reads of the catalogue: the version in force, browsing, search."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Max
+
+from motcua.catalogue.files import taxonomy
+from motcua.catalogue.models import ProcedureGroupVersion, ProcedureVersion
+from motcua.catalogue.search import IndexedProcedure, SearchHit, SearchIndex, indexed_procedure
+from motcua.core.errors import NotFound
+from motcua.core.time import today
+
+
+def _not_found(code: str, on: date | None = None) -> NotFound:
+    when_vi = f" vào ngày {on:%d/%m/%Y}" if on else ""
+    when_en = f" on {on:%d/%m/%Y}" if on else ""
+    return NotFound(
+        f"Không có thủ tục mã {code} có hiệu lực{when_vi}.",
+        f"No procedure with code {code} is in force{when_en}.",
+        code="procedure_not_found",
+    )
+
+
+def procedure_version_in_force(*, code: str, on: date | None = None) -> ProcedureVersion:
+    """The version of a procedure in force on a date (today by default): the newest one whose period
+    covers the date. A dossier is pinned to this version at reception."""
+    on = on or today()
+    version = (
+        ProcedureVersion.objects.in_force_on(on)
+        .filter(procedure__code=code)
+        .select_related("procedure")
+        .order_by("-version")
+        .first()
+    )
+    if version is None:
+        raise _not_found(code, on)
+    return version
+
+
+def procedure_versions(*, code: str) -> list[ProcedureVersion]:
+    versions = list(
+        ProcedureVersion.objects.filter(procedure__code=code).select_related("procedure").order_by("-version")
+    )
+    if not versions:
+        raise _not_found(code)
+    return versions
+
+
+def procedure_groups_of(*, code: str, on: date | None = None) -> list[ProcedureGroupVersion]:
+    """The interconnected groups in force that a procedure belongs to."""
+    on = on or today()
+    groups = (
+        ProcedureGroupVersion.objects.in_force_on(on)
+        .select_related("group")
+        .order_by("group__code", "-version")
+    )
+    latest: dict[str, ProcedureGroupVersion] = {}
+    for group in groups:
+        latest.setdefault(group.group.code, group)
+    return [g for g in latest.values() if any(m["procedure"] == code for m in g.data["members"])]
+
+
+# --- the search index -----------------------------------------------------------------------------
+
+
+@dataclass
+class _CachedIndex:
+    key: tuple
+    index: SearchIndex
+
+
+_cache: _CachedIndex | None = None
+_lock = threading.Lock()
+
+
+def _build_index(on: date) -> SearchIndex:
+    sectors = taxonomy()["sectors"]
+    latest: dict[str, IndexedProcedure] = {}
+    rows = (
+        ProcedureVersion.objects.in_force_on(on)
+        .select_related("procedure")
+        .only("id", "version", "data", "procedure__code")
+        .order_by("procedure__code", "-version")
+    )
+    for row in rows.iterator(chunk_size=500):
+        if row.procedure.code not in latest:
+            latest[row.procedure.code] = indexed_procedure(
+                version_id=row.pk,
+                code=row.procedure.code,
+                version=row.version,
+                data=row.data,
+                sector_names=sectors,
+            )
+    return SearchIndex(sorted(latest.values(), key=lambda p: p.code))
+
+
+def catalogue_index(*, on: date | None = None) -> SearchIndex:
+    """The search index of the procedures in force, rebuilt when the catalogue or the date changes.
+
+    Versions are only ever added, so (count, newest id) identifies the catalogue's state; checking it
+    is one small aggregate query per search.
+    """
+    global _cache
+    on = on or today()
+    state = ProcedureVersion.objects.aggregate(n=Count("id"), last=Max("id"))
+    key = (on, state["n"], state["last"])
+    cached = _cache
+    if cached is not None and cached.key == key:
+        return cached.index
+    with _lock:
+        if _cache is None or _cache.key != key:
+            _cache = _CachedIndex(key, _build_index(on))
+        return _cache.index
+
+
+def procedure_search(*, query: str, limit: int = 20, on: date | None = None) -> list[SearchHit]:
+    """Ranked search over the procedures in force, tolerant of missing diacritics and typos."""
+    return catalogue_index(on=on).search(query[:200], limit=limit)
+
+
+def procedure_list_in_force(
+    *,
+    sector: str | None = None,
+    life_event: str | None = None,
+    level: str | None = None,
+    on: date | None = None,
+) -> list[IndexedProcedure]:
+    """Procedures in force for browsing, by sector, life event or competent level, ordered by name."""
+    procedures = catalogue_index(on=on).procedures
+    selected = [
+        p
+        for p in procedures
+        if (sector is None or p.sector == sector)
+        and (life_event is None or life_event in p.life_events)
+        and (level is None or p.competent_level == level)
+    ]
+    return sorted(selected, key=lambda p: (p.name_vi, p.code))
