@@ -21,6 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from motcua.places.text import strip_diacritics
 
 _WORD = re.compile(r"[0-9A-Za-zÀ-ỹĐđ]+(?:\.[0-9]+)*")
@@ -148,6 +150,7 @@ class IndexedProcedure:
     life_events: tuple[str, ...]
     fields: dict[str, str]  # field name → text to index
     phrase_text: dict[str, str] = field(default_factory=dict)  # normalised name / keywords for phrase bonus
+    name_words: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -189,7 +192,14 @@ class SearchIndex:
                 for word in words(text):
                     if postings[word].get(doc_id, 0) < weight:
                         postings[word][doc_id] = weight
-        self.postings = dict(postings)
+        # word → (doc ids, weights) as arrays: scoring a query is a few vector operations per word.
+        self.postings = {
+            word: (
+                np.fromiter(docs.keys(), dtype=np.int32, count=len(docs)),
+                np.fromiter(docs.values(), dtype=np.float32, count=len(docs)),
+            )
+            for word, docs in postings.items()
+        }
         self.vocabulary = sorted(self.postings)
         self.neighbours: dict[str, set[str]] = defaultdict(set)
         for word in self.vocabulary:
@@ -236,36 +246,44 @@ class SearchIndex:
             proc = self.by_code.get(query.strip())
             return [SearchHit(proc, 100.0, 1.0, frozenset({query.strip()}))] if proc else []
         query_words = words(query)
-        if not query_words:
+        if not query_words or not self.procedures:
             return []
         groups = self._expand(query_words)
-        per_doc: dict[int, list[float]] = defaultdict(lambda: [0.0] * len(groups))
+        # scores[g, d]: how well query word g matches procedure d (best field, best matching word).
+        scores = np.zeros((len(groups), len(self.procedures)), dtype=np.float32)
         matched_words: set[str] = set()
         for g_index, word in enumerate(groups):
+            row = scores[g_index]
             for vocab_word, similarity in self._matches(word, last=word == query_words[-1]).items():
                 matched_words.add(vocab_word)
-                for doc_id, weight in self.postings[vocab_word].items():
-                    score = similarity * weight
-                    scores = per_doc[doc_id]
-                    if score > scores[g_index]:
-                        scores[g_index] = score
+                doc_ids, weights = self.postings[vocab_word]
+                np.maximum.at(row, doc_ids, weights * similarity)
+        covered = np.count_nonzero(scores, axis=0)
+        needed = max(1, (len(groups) + 1) // 2)
+        # Coverage counts a word fully only where it matched well (in the name or keywords, not a
+        # prefix in the description), so a strong match on every word beats weak matches everywhere.
+        strength = np.minimum(scores / 2.0, 1.0).sum(axis=0)
+        base = scores.sum(axis=0) + 10.0 * strength / len(groups)
+        candidates = np.flatnonzero(covered >= needed)
+        if candidates.size == 0:
+            return []
+        # The phrase bonus (at most 4) can only reorder what is close: look at a generous top slice.
+        keep = min(candidates.size, limit * 3 + 20)
+        top = candidates[np.argsort(-base[candidates], kind="stable")[:keep]]
         phrase = " ".join(w for w in query_words if w not in STOPWORDS)
         hits = []
-        needed = max(1, (len(groups) + 1) // 2)
-        for doc_id, scores in per_doc.items():
-            covered = sum(1 for s in scores if s > 0)
-            if covered < needed:
-                continue
+        for doc_id in top.tolist():
             proc = self.procedures[doc_id]
             bonus = 0.0
             if phrase and phrase in proc.phrase_text.get("name", ""):
-                bonus += 4.0
+                bonus = 4.0
             elif phrase and phrase in proc.phrase_text.get("keywords", ""):
-                bonus += 3.0
-            coverage = covered / len(groups)
-            hits.append(
-                SearchHit(proc, sum(scores) + bonus + 10 * coverage, coverage, frozenset(matched_words))
-            )
+                bonus = 3.0
+            # Prefer the name the query describes best: "khai sinh" is birth registration before
+            # "re-registration of birth", whose name has more words the query did not ask for.
+            bonus += 2.0 * len(proc.name_words & matched_words) / max(1, len(proc.name_words))
+            coverage = float(covered[doc_id]) / len(groups)
+            hits.append(SearchHit(proc, float(base[doc_id]) + bonus, coverage, frozenset(matched_words)))
         hits.sort(key=lambda h: (-h.score, h.procedure.code))
         return hits[:limit]
 

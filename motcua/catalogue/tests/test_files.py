@@ -172,3 +172,44 @@ def test_load_command_fails_loudly_on_errors(tmp_path):
         call_command("catalogue", "load", str(tmp_path))
     with pytest.raises(CommandError, match="does not exist"):
         call_command("catalogue", "check", str(tmp_path / "nowhere"))
+
+
+GROUP = DEFAULT_ROOT / "groups" / "2.000986" / "v1.yaml"
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (
+            ('  - procedure: "1.002966"', '  - procedure: "1.777777"'),
+            "no procedure 1.777777 in the catalogue",
+        ),
+        (
+            ("      resident.sex: child.sex", "      resident.gender: child.sex"),
+            "1.004194 has no form field 'resident.gender'",
+        ),
+        (
+            ("      resident.sex: child.sex", "      resident.sex: child.gender"),
+            "'child.gender' is not a field of the combined form",
+        ),
+        (
+            ('    triggered_by: "1.004194"', '    triggered_by: "1.000656"'),
+            "1.000656 is not a member of this group",
+        ),
+    ],
+)
+def test_group_references_are_checked(tmp_path, change, message):
+    old, new = change
+    text = GROUP.read_text(encoding="utf-8")
+    assert old in text
+    write(tmp_path, "g/v1.yaml", text.replace(old, new, 1))
+    errors = errors_for(tmp_path)
+    assert any(message in e for e in errors), errors
+
+
+def test_shipped_groups_name_their_members(loaded_catalogue):
+    from motcua.catalogue.selectors import procedure_groups_of
+
+    (group,) = procedure_groups_of(code="1.004194")
+    assert group.group.code == "2.000986"
+    assert [m["procedure"] for m in group.data["members"]] == ["1.001193", "1.004194", "1.002966"]
