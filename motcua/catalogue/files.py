@@ -320,6 +320,8 @@ def check_references(
             if code not in groups:
                 source.error(("groups", i), f"no interconnected group {code} in the catalogue")
     for source in catalogue.valid_groups:
+        first = min(source.data["members"], key=lambda m: m["order"])["procedure"]
+        combined = _form_fields(procedures[first]) if first in procedures else set()
         for i, member in enumerate(source.data["members"]):
             definition = procedures.get(member["procedure"])
             if definition is None:
@@ -327,13 +329,17 @@ def check_references(
                     ("members", i, "procedure"), f"no procedure {member['procedure']} in the catalogue"
                 )
                 continue
-            fields = {f["key"] for s in definition["form"]["sections"] for f in s["fields"]}
-            for target in member.get("field_map", {}):
+            fields = _form_fields(definition)
+            for target, origin in member.get("field_map", {}).items():
+                where = ("members", i, "field_map", target)
                 if target not in fields:
-                    source.error(
-                        ("members", i, "field_map", target),
-                        f"{member['procedure']} has no form field {target!r}",
-                    )
+                    source.error(where, f"{member['procedure']} has no form field {target!r}")
+                if not origin.startswith(("result.", "const:")) and combined and origin not in combined:
+                    source.error(where, f"{origin!r} is not a field of the combined form ({first})")
+
+
+def _form_fields(definition: dict[str, Any]) -> set[str]:
+    return {f["key"] for section in definition["form"]["sections"] for f in section["fields"]}
 
 
 def read_catalogue(path: Path | None = None) -> Catalogue:
