@@ -92,6 +92,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "bhyt": ("bao hiem y te",),
 }
 
+RELATIVE_CUTOFF = 0.6  # results scoring below this share of the best one are left out
 FIELD_WEIGHTS = {
     "code": 4.0,
     "name": 3.0,
@@ -285,7 +286,10 @@ class SearchIndex:
             coverage = float(covered[doc_id]) / len(groups)
             hits.append(SearchHit(proc, float(base[doc_id]) + bonus, coverage, frozenset(matched_words)))
         hits.sort(key=lambda h: (-h.score, h.procedure.code))
-        return hits[:limit]
+        # Words common to many procedures ("giấy", "đăng ký") would list the whole catalogue: keep
+        # what is reasonably close to the best match.
+        floor = hits[0].score * RELATIVE_CUTOFF if hits else 0
+        return [h for h in hits if h.score >= floor][:limit]
 
 
 def indexed_procedure(

@@ -43,3 +43,11 @@ def places_for_browser(transactional_db):
     from motcua.places.services import places_load
 
     places_load()
+
+
+@pytest.fixture
+def catalogue_for_browser(transactional_db):
+    from motcua.catalogue.services import catalogue_load
+
+    report = catalogue_load()
+    assert report.ok
