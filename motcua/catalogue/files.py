@@ -139,7 +139,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """Refuses a mapping that repeats a key (PyYAML would silently keep the last one)."""
 
     def construct_mapping(self, node, deep=False):
@@ -158,8 +158,12 @@ def read_file(path: Path, *, root: Path) -> SourceFile:
     rel = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
     text = path.read_text(encoding="utf-8")
     try:
-        node = yaml.compose(text, Loader=_UniqueKeyLoader)
-        data = _plain(yaml.load(text, Loader=_UniqueKeyLoader))  # noqa: S506 — a SafeLoader subclass
+        loader = _UniqueKeyLoader(text)
+        try:  # one parse: the node tree gives line numbers, the same tree gives the data
+            node = loader.get_single_node()
+            data = _plain(loader.construct_document(node)) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
