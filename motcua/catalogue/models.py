@@ -34,7 +34,27 @@ class Procedure(models.Model):
         return self.code
 
 
-class ProcedureVersion(models.Model):
+class PublishedVersion(models.Model):
+    """What every published catalogue file keeps: its period, names, content and source."""
+
+    version = models.PositiveIntegerField(_("version"))
+    effective_from = models.DateField(_("effective from"))
+    effective_to = models.DateField(_("effective to"), null=True, blank=True)
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=300)
+    name_en = models.CharField(_("name (English)"), max_length=300)
+    data = models.JSONField(_("definition"))
+    source_path = models.CharField(_("source file"), max_length=300)
+    source_yaml = models.TextField(_("YAML source"))
+    content_hash = models.CharField(_("content hash"), max_length=64)
+    loaded_at = models.DateTimeField(_("loaded at"), auto_now_add=True)
+
+    objects = VersionQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class ProcedureVersion(PublishedVersion):
     class Level(models.TextChoices):
         PROVINCE = "province", _("Province")
         COMMUNE = "commune", _("Commune")
@@ -45,22 +65,10 @@ class ProcedureVersion(models.Model):
         NONE = "none", _("At a centre only")
 
     procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="versions")
-    version = models.PositiveIntegerField(_("version"))
-    effective_from = models.DateField(_("effective from"))
-    effective_to = models.DateField(_("effective to"), null=True, blank=True)
-    name_vi = models.CharField(_("name (Vietnamese)"), max_length=300)
-    name_en = models.CharField(_("name (English)"), max_length=300)
     sector = models.CharField(_("sector"), max_length=40)
     competent_level = models.CharField(_("competent level"), max_length=10, choices=Level.choices)
     online_level = models.CharField(_("online level"), max_length=10, choices=OnlineLevel.choices)
     boundary_free = models.BooleanField(_("accepted regardless of boundaries"))
-    data = models.JSONField(_("definition"))
-    source_path = models.CharField(_("source file"), max_length=300)
-    source_yaml = models.TextField(_("YAML source"))
-    content_hash = models.CharField(_("content hash"), max_length=64)
-    loaded_at = models.DateTimeField(_("loaded at"), auto_now_add=True)
-
-    objects = VersionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("procedure version")
@@ -93,20 +101,8 @@ class ProcedureGroup(models.Model):
         return self.code
 
 
-class ProcedureGroupVersion(models.Model):
+class ProcedureGroupVersion(PublishedVersion):
     group = models.ForeignKey(ProcedureGroup, on_delete=models.PROTECT, related_name="versions")
-    version = models.PositiveIntegerField(_("version"))
-    effective_from = models.DateField(_("effective from"))
-    effective_to = models.DateField(_("effective to"), null=True, blank=True)
-    name_vi = models.CharField(_("name (Vietnamese)"), max_length=300)
-    name_en = models.CharField(_("name (English)"), max_length=300)
-    data = models.JSONField(_("definition"))
-    source_path = models.CharField(_("source file"), max_length=300)
-    source_yaml = models.TextField(_("YAML source"))
-    content_hash = models.CharField(_("content hash"), max_length=64)
-    loaded_at = models.DateTimeField(_("loaded at"), auto_now_add=True)
-
-    objects = VersionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("interconnected group version")
