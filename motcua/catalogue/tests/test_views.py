@@ -59,3 +59,15 @@ def test_centres_page_finds_a_ward_without_accents(client, loaded_places):
     html = client.get("/places/centres", {"q": "ben thanh"}).content.decode()
     assert "Trung tâm Phục vụ hành chính công Phường Bến Thành" in html
     assert "1 trung tâm" in html
+
+
+def test_admin_shows_live_versions_with_their_yaml_read_only(admin_client, loaded_catalogue):
+    from motcua.catalogue.models import ProcedureVersion
+
+    version = ProcedureVersion.objects.get(procedure__code="1.001193")
+    listing = admin_client.get("/admin/catalogue/procedureversion/").content.decode()
+    assert "1.001193" in listing and "Đăng ký khai sinh" in listing
+    assert "/admin/catalogue/procedureversion/add/" not in listing
+    page = admin_client.get(f"/admin/catalogue/procedureversion/{version.pk}/change/").content.decode()
+    assert '<pre class="yaml-source">' in page and "code: &quot;1.001193&quot;" in page
+    assert 'name="_save"' not in page
