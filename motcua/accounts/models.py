@@ -1,6 +1,7 @@
 """Users. Defined from the first migration so later issues extend it without swapping user models."""
 
 from django.contrib.auth.models import AbstractUser
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,3 +11,87 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+
+class Role(models.Model):
+    """A role officials hold in an agency (receiver, processor, head, signer, leader, …): data, editable."""
+
+    key = models.SlugField(_("key"), max_length=40, unique=True)
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    permissions = models.JSONField(
+        _("permissions"),
+        default=list,
+        blank=True,
+        help_text=_("Permission keys this role grants, e.g. dossier.receive."),
+    )
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.name_vi
+
+
+class Membership(models.Model):
+    """An official's role in one agency, for a period ("phân công")."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    agency = models.ForeignKey(
+        "places.Agency", on_delete=models.PROTECT, related_name="memberships", verbose_name=_("agency")
+    )
+    role = models.ForeignKey(
+        Role, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("role")
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "agency", "role", "valid_from"], name="membership_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "valid_to"], name="membership_user_validity")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.role} — {self.agency}"
+
+
+class Authorisation(models.Model):
+    """A recorded authorisation ("ủy quyền"): the grantee may act for the grantor (a person, e.g. a
+    parent for a child, or a business) on the procedures in scope, for a period."""
+
+    grantor = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="authorisations_given", verbose_name=_("on behalf of")
+    )
+    grantee = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="authorisations_received",
+        verbose_name=_("authorised person"),
+    )
+    procedure_codes = models.JSONField(
+        _("procedures"),
+        default=list,
+        blank=True,
+        help_text=_("Codes of the procedures covered; empty means all."),
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    basis = models.CharField(_("basis"), max_length=300, help_text=_("The document that records it."))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("authorisation")
+        verbose_name_plural = _("authorisations")
+        indexes = [models.Index(fields=["grantee", "grantor"], name="authorisation_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.grantee} → {self.grantor}"

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from django.db import transaction
 
-from motcua.accounts.models import User
+from motcua.accounts.models import Authorisation, Membership, Role, User
+from motcua.accounts.permissions import DEFAULT_ROLES, authorize
 from motcua.audit.services import audit_record
+from motcua.core.errors import ValidationError
+from motcua.places.models import Agency
 
 
 @transaction.atomic
@@ -21,3 +27,156 @@ def demo_admin_ensure(*, username: str, password: str) -> User:
         user.save()
         audit_record(actor=None, action="accounts.demo_admin_reset", object_type="user", object_id=user.pk)
     return user
+
+
+def roles_ensure_defaults() -> int:
+    """Create the default roles that do not exist (never changes roles an administrator edited)."""
+    created = 0
+    for key, (name_vi, name_en, permissions) in DEFAULT_ROLES.items():
+        _, was_created = Role.objects.get_or_create(
+            key=key, defaults={"name_vi": name_vi, "name_en": name_en, "permissions": list(permissions)}
+        )
+        created += was_created
+    return created
+
+
+@transaction.atomic
+def membership_grant(
+    *, actor: Any, user: User, agency: Agency, role_key: str, valid_from: date, valid_to: date | None = None
+) -> Membership:
+    """Give an official a role in an agency. Only a system administrator may (``actor=None`` is the
+    system itself, e.g. loading demo data). Audited."""
+    if actor is not None:
+        authorize(actor, "accounts.manage")
+    role = Role.objects.filter(key=role_key).first()
+    if role is None:
+        raise ValidationError(
+            f"Không có vai trò “{role_key}”.",
+            f"There is no role “{role_key}”.",
+            code="unknown_role",
+            field="role",
+        )
+    if valid_to is not None and valid_to < valid_from:
+        raise ValidationError(
+            "Ngày kết thúc phải sau ngày bắt đầu.",
+            "The end date must follow the start date.",
+            code="invalid_period",
+            field="valid_to",
+        )
+    membership, _ = Membership.objects.get_or_create(
+        user=user, agency=agency, role=role, valid_from=valid_from, defaults={"valid_to": valid_to}
+    )
+    audit_record(
+        actor=actor,
+        action="membership.grant",
+        object_type="membership",
+        object_id=membership.pk,
+        payload={
+            "user": user.pk,
+            "agency": agency.electronic_id,
+            "role": role_key,
+            "valid_from": valid_from,
+            "valid_to": valid_to,
+        },
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_end(*, actor: Any, membership: Membership, on: date) -> Membership:
+    """End a role from a date (history stays: memberships are never deleted). Audited."""
+    if actor is not None:
+        authorize(actor, "accounts.manage")
+    membership.valid_to = on
+    membership.save(update_fields=["valid_to"])
+    audit_record(
+        actor=actor,
+        action="membership.end",
+        object_type="membership",
+        object_id=membership.pk,
+        payload={"valid_to": on},
+    )
+    return membership
+
+
+@transaction.atomic
+def authorisation_record(
+    *,
+    actor: Any,
+    grantor: User,
+    grantee: User,
+    basis: str,
+    valid_from: date,
+    valid_to: date | None = None,
+    procedure_codes: list[str] | None = None,
+) -> Authorisation:
+    """Record an authorisation (ủy quyền) to act for ``grantor``: by the grantor themselves, or by a
+    system administrator from a legal document (e.g. a parent for a child). Audited."""
+    if actor is None or actor.pk != grantor.pk:
+        authorize(actor, "accounts.manage")
+    if grantor.pk == grantee.pk:
+        raise ValidationError(
+            "Không thể tự ủy quyền cho chính mình.",
+            "A person cannot authorise themselves.",
+            code="self_authorisation",
+            field="grantee",
+        )
+    if not basis.strip():
+        raise ValidationError(
+            "Hãy ghi văn bản ủy quyền.",
+            "Name the document of the authorisation.",
+            code="basis_required",
+            field="basis",
+        )
+    authorisation = Authorisation.objects.create(
+        grantor=grantor,
+        grantee=grantee,
+        basis=basis.strip()[:300],
+        valid_from=valid_from,
+        valid_to=valid_to,
+        procedure_codes=sorted(set(procedure_codes or [])),
+    )
+    audit_record(
+        actor=actor,
+        action="authorisation.record",
+        object_type="authorisation",
+        object_id=authorisation.pk,
+        payload={
+            "grantor": grantor.pk,
+            "grantee": grantee.pk,
+            "procedures": authorisation.procedure_codes,
+            "valid_from": valid_from,
+            "valid_to": valid_to,
+        },
+    )
+    return authorisation
+
+
+@transaction.atomic
+def role_save(*, actor: Any, role: Role, ip: str | None = None) -> Role:
+    """Create or change a role's permissions (system administrators). Unknown permission keys are
+    refused so a typo cannot silently grant nothing. Audited with the permissions before and after."""
+    from motcua.accounts.permissions import PERMISSIONS
+
+    if actor is not None and not getattr(actor, "is_superuser", False):
+        authorize(actor, "accounts.manage")
+    unknown = sorted(set(role.permissions) - set(PERMISSIONS))
+    if unknown:
+        raise ValidationError(
+            f"Quyền không tồn tại: {', '.join(unknown)}.",
+            f"Unknown permissions: {', '.join(unknown)}.",
+            code="unknown_permission",
+            field="permissions",
+        )
+    before = list(Role.objects.filter(pk=role.pk).values_list("permissions", flat=True)) if role.pk else []
+    role.permissions = sorted(set(role.permissions))
+    role.save()
+    audit_record(
+        actor=actor,
+        action="role.save",
+        object_type="role",
+        object_id=role.key,
+        ip=ip,
+        payload={"before": before[0] if before else None, "after": role.permissions},
+    )
+    return role

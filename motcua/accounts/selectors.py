@@ -1,0 +1,48 @@
+"""Reads of the accounts app: what an actor's memberships and authorisations grant."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from motcua.accounts.models import Authorisation, Membership
+
+
+def _in_force(on: date) -> Q:
+    return Q(valid_from__lte=on) & (Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+
+
+def memberships_in_force(user: Any, *, on: date) -> QuerySet[Membership]:
+    return Membership.objects.filter(_in_force(on), user=user).select_related("role", "agency")
+
+
+def agencies_granting(user: Any, permission: str, *, on: date) -> set[int]:
+    """Ids of the agencies where ``user`` holds, on ``on``, a role that grants ``permission``.
+
+    Cached on the user object for the request, since one page may check many dossiers.
+    """
+    cache: dict[tuple[str, date], set[int]] = user.__dict__.setdefault("_motcua_grants", {})
+    key = (permission, on)
+    if key not in cache:
+        rows = Membership.objects.filter(_in_force(on), user=user).values_list(
+            "agency_id", "role__permissions"
+        )
+        cache[key] = {agency_id for agency_id, perms in rows if permission in (perms or [])}
+    return cache[key]
+
+
+def authorisation_covers(
+    *, grantee: Any, grantor_id: int | None, on: date, procedure_code: str | None = None
+) -> bool:
+    """Whether ``grantee`` holds an authorisation, in force and not revoked, to act for ``grantor_id``."""
+    if grantor_id is None:
+        return False
+    rows = Authorisation.objects.filter(
+        _in_force(on), grantee=grantee, grantor_id=grantor_id, revoked_at__isnull=True
+    )
+    for codes in rows.values_list("procedure_codes", flat=True):
+        if not codes or procedure_code is None or procedure_code in codes:
+            return True
+    return False
