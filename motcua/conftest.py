@@ -8,3 +8,27 @@ def loaded_places(django_db_setup, django_db_blocker):
     """The official unit lists and demo agencies, loaded once per test session (committed)."""
     with django_db_blocker.unblock():
         return places_load()
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate limits and cached indexes live in the cache: every test starts without them."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """A superuser signed in with password and second factor, as the back office requires."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=admin_user, name="test", confirmed=True)
+    client.force_login(admin_user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client

@@ -21,6 +21,8 @@ _DEFAULT_VAR = BASE_DIR / "var" if (BASE_DIR / "manage.py").exists() else Path.c
 VAR_DIR = Path(env.str("MOTCUA_VAR_DIR", default=str(_DEFAULT_VAR))).resolve()
 
 DEBUG = env.bool("DEBUG", default=False)
+# The demo (make demo) turns this on: demo accounts and helpers such as `motcua accounts code`.
+MOTCUA_DEMO = env.bool("DEMO", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="") or ensure_secret_key(VAR_DIR / "secret_key")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -35,6 +37,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "motcua.core",
     # Bottom: read by everything above.
     "motcua.places",
@@ -62,9 +67,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "motcua.accounts.middleware.BackOfficeGuard",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "motcua.urls"
@@ -173,6 +181,25 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+# --- Sign-in -----------------------------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses locked-out attempts before any password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:backoffice-login"
+# Officials: lock out after repeated failures from one username and address (django-axes).
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.int("LOGIN_LOCKOUT_MINUTES", default=15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "motcua.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "motcua.core.http.client_ip_or_unknown"
+AXES_VERBOSE = False
+# Back office: a TOTP code after the password, and sign-out after inactivity.
+OTP_TOTP_ISSUER = env.str("OTP_ISSUER", default="motcua")
+MOTCUA_BACKOFFICE_IDLE_MINUTES = env.int("BACKOFFICE_IDLE_MINUTES", default=30)
+MOTCUA_OTP_ATTEMPTS = 5  # wrong codes allowed per user per 5 minutes
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 # Argon2 first (issue 4); older hashes are upgraded on the next login.
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -197,6 +224,7 @@ LOGGING = {
         # Request lines come from RequestLogMiddleware; Django's own copy would duplicate them.
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # sign-in outcomes are audit records; no usernames in logs
     },
 }
 

@@ -14,5 +14,7 @@ urlpatterns = [
     path("thu-tuc/", include("motcua.catalogue.urls")),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
+    path("van-phong/", include("motcua.accounts.urls")),
+    path("admin/login/", RedirectView.as_view(pattern_name="accounts:backoffice-login", query_string=True)),
     path("admin/", admin.site.urls),
 ]

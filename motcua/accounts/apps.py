@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "motcua.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from motcua.accounts import signals  # noqa: F401 — connects the audit receivers

@@ -46,3 +46,8 @@ def authorisation_covers(
         if not codes or procedure_code is None or procedure_code in codes:
             return True
     return False
+
+
+def can_use_back_office(user: Any, *, on: date) -> bool:
+    """Officials (a membership in force) and staff administrators; never a citizen's e-ID account."""
+    return bool(user.is_active and (user.is_staff or memberships_in_force(user, on=on).exists()))

@@ -2,6 +2,7 @@ import json
 
 import pytest
 from django.contrib.auth import authenticate
+from django.test import RequestFactory
 from django.core.management import CommandError, call_command
 from django_tasks_db.models import DBTaskResult
 
@@ -31,7 +32,12 @@ def test_demo_setup_creates_a_working_admin_account(settings, tmp_path, loaded_p
     accounts = json.loads((tmp_path / "demo-accounts.json").read_text())
     admin = next(a for a in accounts if a["username"] == "admin")
     assert len(admin["password"]) >= 12
-    assert authenticate(username="admin", password=admin["password"]).is_superuser
+    assert authenticate(
+        RequestFactory().post("/van-phong/dang-nhap"), username="admin", password=admin["password"]
+    ).is_superuser
+    assert len(admin["totp_secret"]) == 32  # base32 of a 20-byte key, for an authenticator app
+    officials = {a["username"] for a in accounts}
+    assert {"benthanh.receiver", "cangio.signer", "hcm.leader", "hcm.sysadmin"} <= officials
     assert (tmp_path / "static" / "motcua" / "site.css").exists()
     # A second run reuses the same password.
     call_command("demo", "--setup-only", verbosity=0)

@@ -17,9 +17,12 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from motcua.accounts.demo import demo_officials_ensure, demo_totp_ensure
 from motcua.accounts.services import demo_admin_ensure
 from motcua.catalogue.services import catalogue_load
 from motcua.places.selectors import places_loaded
+
+SHOWN = ("admin", "benthanh.receiver", "benthanh.processor", "benthanh.signer", "hcm.leader")
 
 
 class Command(BaseCommand):
@@ -52,22 +55,20 @@ class Command(BaseCommand):
         self._run(bind, accounts)
 
     def _accounts(self) -> list[dict]:
-        """Demo accounts, with passwords generated on first run and kept in var/ (never in git)."""
+        """Demo accounts, with passwords and TOTP secrets generated on first run and kept in var/
+        (never in git), so they stay the same from one run to the next."""
         path = settings.VAR_DIR / "demo-accounts.json"
-        accounts = json.loads(path.read_text()) if path.exists() else []
-        if not accounts:
-            accounts = [
-                {
-                    "username": "admin",
-                    "password": secrets.token_urlsafe(12),
-                    "role": "catalogue and calendar administrator (Django admin)",
-                }
-            ]
-            path.write_text(json.dumps(accounts, indent=2))
-            path.chmod(0o600)
-        for account in accounts:
-            if account["username"] == "admin":
-                demo_admin_ensure(username=account["username"], password=account["password"])
+        known = {a["username"]: a for a in json.loads(path.read_text())} if path.exists() else {}
+        admin = known.get("admin") or {
+            "username": "admin",
+            "password": secrets.token_urlsafe(12),
+            "role": "system administrator (Django admin)",
+        }
+        admin_user = demo_admin_ensure(username="admin", password=admin["password"])
+        admin["totp_secret"] = demo_totp_ensure(user=admin_user, secret_b32=admin.get("totp_secret"))
+        accounts = [admin, *demo_officials_ensure(known=known)]
+        path.write_text(json.dumps(accounts, indent=2, ensure_ascii=False))
+        path.chmod(0o600)
         return accounts
 
     def _run(self, bind: str, accounts: list[dict]) -> None:
@@ -77,7 +78,7 @@ class Command(BaseCommand):
                 f"Cổng {bind} đang được dùng — có thể motcua đã chạy rồi. / Port {bind} is in use: is motcua "
                 f"already running? Stop it, or choose another port: motcua demo --bind {host}:{int(port) + 1}"
             )
-        env = {**os.environ, "SECURE_COOKIES": os.environ.get("SECURE_COOKIES", "false")}
+        env = {**os.environ, "SECURE_COOKIES": os.environ.get("SECURE_COOKIES", "false"), "DEMO": "true"}
         manage = [sys.executable, "-m", "motcua.cli"]
         children = {
             "web": subprocess.Popen([*manage, "serve", "--bind", bind], env=env),  # noqa: S603
@@ -139,14 +140,18 @@ def _wait_until_up(url: str, children: dict, timeout: float = 60) -> bool:
 
 
 def _banner(url: str, accounts: list[dict]) -> str:
+    shown = [a for a in accounts if a["username"] in SHOWN] or accounts[:4]
     lines = [
         "",
         "motcua is running — Một cửa đang chạy",
         f"  Cổng dịch vụ công / public portal: {url}/",
         f"  Quản trị / administration:         {url}/admin/",
         f"  Tình trạng / health:               {url}/healthz",
-        "  Tài khoản demo / demo accounts:",
-        *[f"    {a['username']:<12} {a['password']:<20} {a['role']}" for a in accounts],
+        f"  Văn phòng cán bộ / officials' back office: {url}/van-phong/",
+        "  Tài khoản demo (mật khẩu, mã TOTP) / demo accounts (password, TOTP secret):",
+        *[f"    {a['username']:<20} {a['password']:<18} {a['totp_secret']}  {a['role']}" for a in shown],
+        f"    … {len(accounts) - len(shown)} more in var/demo-accounts.json",
+        "  Mã xác thực hiện tại / current 2FA code: motcua accounts code <username>",
         "  Dừng / stop: Ctrl+C",
         "",
     ]
