@@ -2,8 +2,8 @@ import json
 
 import pytest
 from django.contrib.auth import authenticate
-from django.test import RequestFactory
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 from django_tasks_db.models import DBTaskResult
 
 pytestmark = pytest.mark.django_db
