@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "motcua.places",
     "motcua.catalogue",
     "motcua.accounts",
+    "motcua.accounts.devidp",
     "motcua.audit",
     "motcua.notifications",
     # Middle.
@@ -185,8 +186,35 @@ CONTENT_SECURITY_POLICY = {
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses locked-out attempts before any password check
     "django.contrib.auth.backends.ModelBackend",
+    "motcua.accounts.oidc.CitizenOIDCBackend",
 ]
 LOGIN_URL = "accounts:backoffice-login"
+LOGIN_REDIRECT_URL = "/tai-khoan/"
+LOGOUT_REDIRECT_URL = "/"
+# Citizens: OpenID Connect (authorization code + PKCE) against VNeID, Keycloak or, in the demo, the
+# bundled development provider at /dev-idp/. Server-to-server endpoints need absolute URLs.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+MOTCUA_DEV_IDP = env.bool("DEV_IDP", default=False)
+OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER", default=f"{SITE_URL}/dev-idp")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str(
+    "OIDC_OP_AUTHORIZATION_ENDPOINT",
+    default="/dev-idp/authorize" if MOTCUA_DEV_IDP else f"{OIDC_OP_ISSUER}/authorize",
+)
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default=f"{OIDC_OP_ISSUER}/token")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default=f"{OIDC_OP_ISSUER}/userinfo")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default=f"{OIDC_OP_ISSUER}/jwks")
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="motcua")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="") or ensure_secret_key(
+    VAR_DIR / "oidc-client-secret"
+)
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid profile email phone")
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
+OIDC_MIN_ASSURANCE_LEVEL = env.int("OIDC_MIN_ASSURANCE_LEVEL", default=2)
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+OIDC_DEV_IDP_ISSUER = env.str("OIDC_DEV_IDP_ISSUER", default="")  # empty: derived from the request
 # Officials: lock out after repeated failures from one username and address (django-axes).
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.int("LOGIN_LOCKOUT_MINUTES", default=15) / 60  # hours

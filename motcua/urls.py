@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -15,6 +16,11 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("van-phong/", include("motcua.accounts.urls")),
+    path("tai-khoan/", include("motcua.accounts.citizen_urls")),
+    path("oidc/", include("mozilla_django_oidc.urls")),
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:backoffice-login", query_string=True)),
     path("admin/", admin.site.urls),
 ]
+
+if settings.MOTCUA_DEV_IDP:  # the development identity provider exists only where it is switched on
+    urlpatterns.append(path("dev-idp/", include("motcua.accounts.devidp.urls")))

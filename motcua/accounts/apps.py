@@ -8,4 +8,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        from motcua.accounts import signals  # noqa: F401 — connects the audit receivers
+        from motcua.accounts import checks, signals  # noqa: F401 — registers checks and audit receivers

@@ -6,11 +6,33 @@ from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
-    """A person who signs in: citizen, business representative, official or administrator."""
+    """A person who signs in: citizen, business representative, official or administrator.
+
+    Citizens come from the identity provider (VNeID) and are matched on its subject, never on e-mail;
+    the personal identification number is kept as the provider asserted it.
+    """
+
+    oidc_subject = models.CharField(
+        _("identity provider subject"), max_length=255, unique=True, null=True, blank=True
+    )
+    personal_id = models.CharField(
+        _("personal identification number"), max_length=12, unique=True, null=True, blank=True
+    )
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    sex = models.CharField(
+        _("sex"), max_length=6, blank=True, choices=[("male", _("Male")), ("female", _("Female"))]
+    )
+    assurance_level = models.PositiveSmallIntegerField(_("identity assurance level"), default=0)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+    @property
+    def full_name(self) -> str:
+        """Family name first, as Vietnamese names are written ("Nguyễn Văn An")."""
+        return f"{self.last_name} {self.first_name}".strip() or self.get_username()
 
 
 class Role(models.Model):

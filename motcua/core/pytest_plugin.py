@@ -12,3 +12,7 @@ os.environ.setdefault("STATIC_MANIFEST", "false")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-used-anywhere-else-0123456789")
 # WhiteNoise looks at STATIC_ROOT at start-up; tests serve static files from the finders instead.
 os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="motcua-static-"))
+# The bundled development identity provider is part of what the tests exercise.
+os.environ.setdefault("DEV_IDP", "true")
+os.environ.setdefault("DEMO", "true")
+os.environ.setdefault("OIDC_RP_CLIENT_SECRET", "test-only-oidc-client-secret")

@@ -18,11 +18,12 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from motcua.accounts.demo import demo_officials_ensure, demo_totp_ensure
+from motcua.accounts.devidp.services import dev_identities_ensure
 from motcua.accounts.services import demo_admin_ensure
 from motcua.catalogue.services import catalogue_load
 from motcua.places.selectors import places_loaded
 
-SHOWN = ("admin", "benthanh.receiver", "benthanh.processor", "benthanh.signer", "hcm.leader")
+SHOWN = ("admin", "citizens", "benthanh.receiver", "benthanh.processor", "benthanh.signer", "hcm.leader")
 
 
 class Command(BaseCommand):
@@ -66,7 +67,17 @@ class Command(BaseCommand):
         }
         admin_user = demo_admin_ensure(username="admin", password=admin["password"])
         admin["totp_secret"] = demo_totp_ensure(user=admin_user, secret_b32=admin.get("totp_secret"))
-        accounts = [admin, *demo_officials_ensure(known=known)]
+        citizens = known.get("citizens") or {
+            "username": "citizens",
+            "password": secrets.token_urlsafe(9),
+            "totp_secret": "-",
+            "role": "demo citizens at /dev-idp/ (any of them)",
+        }
+        people = dev_identities_ensure(password=citizens["password"])
+        citizens["role"] = "e-ID password of " + ", ".join(
+            f"{p.personal_id} {p.full_name}" for p in people[:2]
+        )
+        accounts = [admin, citizens, *demo_officials_ensure(known=known)]
         path.write_text(json.dumps(accounts, indent=2, ensure_ascii=False))
         path.chmod(0o600)
         return accounts
@@ -78,7 +89,12 @@ class Command(BaseCommand):
                 f"Cổng {bind} đang được dùng — có thể motcua đã chạy rồi. / Port {bind} is in use: is motcua "
                 f"already running? Stop it, or choose another port: motcua demo --bind {host}:{int(port) + 1}"
             )
-        env = {**os.environ, "SECURE_COOKIES": os.environ.get("SECURE_COOKIES", "false"), "DEMO": "true"}
+        env = {
+            **os.environ,
+            "SECURE_COOKIES": os.environ.get("SECURE_COOKIES", "false"),
+            "DEMO": "true",
+            "DEV_IDP": "true",
+        }
         manage = [sys.executable, "-m", "motcua.cli"]
         children = {
             "web": subprocess.Popen([*manage, "serve", "--bind", bind], env=env),  # noqa: S603
