@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 
 from motcua.catalogue import selectors
 from motcua.catalogue.models import ProcedureVersion
@@ -112,13 +112,16 @@ def _item(p) -> dict:
     }
 
 
+CODE = Path(..., pattern=r"^[0-9]\.[0-9]{6}$", description="National procedure code, e.g. 1.001193")
+
+
 @router.get("/{code}", response=ProcedureDetail, summary="The version in force today, or on a date")
-def get_procedure(request: HttpRequest, code: str, on: date | None = None):
+def get_procedure(request: HttpRequest, code: str = CODE, on: date | None = None):
     return _detail(selectors.procedure_version_in_force(code=code, on=on))
 
 
 @router.get("/{code}/versions", response=list[VersionItem], summary="Every published version of a procedure")
-def list_versions(request: HttpRequest, code: str):
+def list_versions(request: HttpRequest, code: str = CODE):
     return [
         {
             "version": v.version,

@@ -156,7 +156,14 @@ class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: 
 
 def read_file(path: Path, *, root: Path) -> SourceFile:
     rel = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        source = SourceFile("procedure", rel, "", {}, {})
+        source.errors.append(
+            CatalogueError(rel, None, "", f"not UTF-8 text (byte {exc.start}); save it as UTF-8")
+        )
+        return source
     try:
         loader = _UniqueKeyLoader(text)
         try:  # one parse: the node tree gives line numbers, the same tree gives the data

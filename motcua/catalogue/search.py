@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import html
+import itertools
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -29,46 +30,16 @@ _WORD = re.compile(r"[0-9A-Za-zÀ-ỹĐđ]+(?:\.[0-9]+)*")
 _CODE = re.compile(r"^\s*[0-9]\.[0-9]{6}\s*$")
 
 # Words that say nothing about which procedure is meant ("làm", "xin", "thủ tục", "how to get a …").
-STOPWORDS = frozenset(
-    [
-        "lam",
-        "xin",
-        "thu",
-        "tuc",
-        "cho",
-        "toi",
-        "minh",
-        "muon",
-        "can",
-        "o",
-        "dau",
-        "the",
-        "nao",
-        "nhu",
-        "va",
-        "cua",
-        "de",
-        "duoc",
-        "ve",
-        "viec",
-        "mot",
-        "cac",
-        "nhung",
-        "how",
-        "to",
-        "a",
-        "an",
-        "the",
-        "for",
-        "of",
-        "get",
-        "i",
-        "my",
-        "me",
-        "do",
-        "apply",
-        "need",
-    ]
+# Typed with accents they are unambiguous; typed without, only those whose bare form is not also a
+# word that matters ("the" may be thẻ, "can" căn cước, "muon" muộn, "toi" tội), so those stay.
+STOPWORDS_ACCENTED = frozenset(
+    "làm xin thủ tục cho tôi mình muốn cần ở đâu thế nào như và của để được về việc một các những".split()
+)
+STOPWORDS_BARE = frozenset(
+    (
+        "lam xin thu tuc cho minh nao nhu va cua de duoc viec mot cac nhung "
+        "how to a an for of get i my do apply need"
+    ).split()
 )
 # Everyday words → the words official names use (both sides diacritic-free).
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -90,6 +61,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "giay phep kinh doanh": ("dang ky ho kinh doanh", "thanh lap doanh nghiep"),
     "xay nha": ("giay phep xay dung",),
     "bhyt": ("bao hiem y te",),
+    # Common misspellings of initial consonants (tr/ch, s/x) in the words procedures turn on.
+    "tam chu": ("tam tru",),
+    "thuong chu": ("thuong tru",),
+    "sang ten": ("sang ten", "bien dong"),
 }
 
 RELATIVE_CUTOFF = 0.6  # results scoring below this share of the best one are left out
@@ -99,6 +74,7 @@ FIELD_WEIGHTS = {
     "keywords": 2.5,
     "name_en": 2.0,
     "keywords_en": 1.8,
+    "cases": 1.5,
     "description": 0.6,
     "sector": 0.8,
 }
@@ -110,6 +86,16 @@ def normalise(text: str) -> str:
 
 def words(text: str) -> list[str]:
     return _WORD.findall(normalise(text))
+
+
+def query_words(text: str) -> list[tuple[str, bool]]:
+    """The words of a query, diacritic-free, each with whether it is a stopword as typed."""
+    out = []
+    for typed in _WORD.findall(text.lower()):
+        bare = normalise(typed)
+        stop = typed in STOPWORDS_ACCENTED or (typed == bare and bare in STOPWORDS_BARE)
+        out.append((bare, stop))
+    return out
 
 
 def _deletes(word: str) -> set[str]:
@@ -210,9 +196,10 @@ class SearchIndex:
 
     # --- query side ------------------------------------------------------------------------------
 
-    def _expand(self, query_words: list[str]) -> list[str]:
+    def _expand(self, typed: list[tuple[str, bool]]) -> list[str]:
         """The words to look for: synonym phrases replaced by the official words, stopwords dropped."""
-        text = " ".join(query_words)
+        text = " ".join(word for word, _ in typed)
+        stop = {word for word, is_stop in typed if is_stop}
         expanded: list[str] = []
         for phrase, replacements in SYNONYMS.items():
             pattern = rf"\b{re.escape(phrase)}\b"
@@ -220,8 +207,8 @@ class SearchIndex:
                 text = re.sub(pattern, " ", text)
                 for replacement in replacements:
                     expanded.extend(replacement.split())
-        expanded.extend(w for w in text.split() if w not in STOPWORDS)
-        return list(dict.fromkeys(expanded)) or list(dict.fromkeys(query_words))
+        expanded.extend(w for w in text.split() if w not in stop)
+        return list(dict.fromkeys(expanded)) or list(dict.fromkeys(word for word, _ in typed))
 
     def _matches(self, word: str, *, last: bool) -> dict[str, float]:
         found: dict[str, float] = {}
@@ -234,55 +221,72 @@ class SearchIndex:
                     break
                 found.setdefault(candidate, 0.85 if last else 0.6)
         if len(word) >= 3:
+            # Vietnamese syllables are short and differ by one letter ("khai"/"khi"/"hai", "dang"/"danh"):
+            # for words of up to four letters only a swap of neighbours ("kahi") counts as a typo.
+            short = len(word) <= 4
             candidates: set[str] = set()
             for variant in _deletes(word) | {word}:
                 candidates |= self.neighbours.get(variant, set())
             for candidate in candidates:
-                if candidate not in found and _within_one_edit(word, candidate):
-                    found[candidate] = 0.7
+                if candidate in found or not _within_one_edit(word, candidate):
+                    continue
+                if short and not (len(candidate) == len(word) and sorted(candidate) == sorted(word)):
+                    continue
+                found[candidate] = 0.7
         return found
 
     def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
         if _CODE.match(query):
             proc = self.by_code.get(query.strip())
             return [SearchHit(proc, 100.0, 1.0, frozenset({query.strip()}))] if proc else []
-        query_words = words(query)
-        if not query_words or not self.procedures:
+        typed = query_words(query)
+        if not typed or not self.procedures:
             return []
-        groups = self._expand(query_words)
+        last_word = typed[-1][0]
+        groups = self._expand(typed)
         # scores[g, d]: how well query word g matches procedure d (best field, best matching word).
         scores = np.zeros((len(groups), len(self.procedures)), dtype=np.float32)
         matched_words: set[str] = set()
         for g_index, word in enumerate(groups):
             row = scores[g_index]
-            for vocab_word, similarity in self._matches(word, last=word == query_words[-1]).items():
+            for vocab_word, similarity in self._matches(word, last=word == last_word).items():
                 matched_words.add(vocab_word)
                 doc_ids, weights = self.postings[vocab_word]
                 np.maximum.at(row, doc_ids, weights * similarity)
         covered = np.count_nonzero(scores, axis=0)
         needed = max(1, (len(groups) + 1) // 2)
+        # Rare words decide more than common ones ("kết hôn" over "người", "nước"): inverse document
+        # frequency per query word, scaled so the rarest weighs 1.
+        df = np.count_nonzero(scores, axis=1).astype(np.float32)
+        idf = np.log((len(self.procedures) + 1) / (df + 0.5)).clip(min=0.05)
+        weight = (idf / idf.max())[:, None]
         # Coverage counts a word fully only where it matched well (in the name or keywords, not a
         # prefix in the description), so a strong match on every word beats weak matches everywhere.
-        strength = np.minimum(scores / 2.0, 1.0).sum(axis=0)
-        base = scores.sum(axis=0) + 10.0 * strength / len(groups)
+        strength = (np.minimum(scores / 2.0, 1.0) * weight).sum(axis=0) / weight.sum()
+        base = (scores * weight).sum(axis=0) + 10.0 * strength
         candidates = np.flatnonzero(covered >= needed)
         if candidates.size == 0:
             return []
         # The phrase bonus (at most 4) can only reorder what is close: look at a generous top slice.
         keep = min(candidates.size, limit * 3 + 20)
         top = candidates[np.argsort(-base[candidates], kind="stable")[:keep]]
-        phrase = " ".join(w for w in query_words if w not in STOPWORDS)
+        kept = [word for word, is_stop in typed if not is_stop]
+        phrase = " ".join(kept)
+        # Words that stand together in the query and in a name ("khai tử", "kết hôn") say more than
+        # the same words scattered.
+        pairs = [f"{a} {b}" for a, b in itertools.pairwise(kept)]
         hits = []
         for doc_id in top.tolist():
             proc = self.procedures[doc_id]
-            bonus = 0.0
-            if phrase and phrase in proc.phrase_text.get("name", ""):
-                bonus = 4.0
-            elif phrase and phrase in proc.phrase_text.get("keywords", ""):
-                bonus = 3.0
+            name_text, keyword_text = proc.phrase_text.get("name", ""), proc.phrase_text.get("keywords", "")
+            # The whole phrase in the name, and as one of the words people use for it: both count.
+            bonus = (4.0 if phrase and phrase in name_text else 0.0) + (
+                3.0 if phrase and f"| {phrase} |" in f"| {keyword_text} |" else 0.0
+            )
+            bonus += sum(1.5 if pair in name_text else 1.0 if pair in keyword_text else 0.0 for pair in pairs)
             # Prefer the name the query describes best: "khai sinh" is birth registration before
             # "re-registration of birth", whose name has more words the query did not ask for.
-            bonus += 2.0 * len(proc.name_words & matched_words) / max(1, len(proc.name_words))
+            bonus += 3.0 * len(proc.name_words & matched_words) / max(1, len(proc.name_words))
             coverage = float(covered[doc_id]) / len(groups)
             hits.append(SearchHit(proc, float(base[doc_id]) + bonus, coverage, frozenset(matched_words)))
         hits.sort(key=lambda h: (-h.score, h.procedure.code))
@@ -305,6 +309,7 @@ def indexed_procedure(
         "keywords": " ; ".join(keywords.get("vi", [])),
         "keywords_en": " ; ".join(keywords.get("en", [])),
         "description": f"{description.get('vi', '')} {description.get('en', '')}",
+        "cases": " ; ".join(f"{c['name']['vi']} ; {c['name']['en']}" for c in data.get("cases", [])),
         "sector": f"{sector.get('vi', '')} {sector.get('en', '')}",
     }
     return IndexedProcedure(
@@ -318,6 +323,7 @@ def indexed_procedure(
         online_level=data["online_level"],
         life_events=tuple(data.get("life_events", [])),
         fields=fields,
+        name_words=frozenset(words(data["name"]["vi"])),
         phrase_text={
             "name": " ".join(words(fields["name"] + " " + fields["name_en"])),
             "keywords": " | ".join(

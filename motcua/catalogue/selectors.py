@@ -64,6 +64,17 @@ def procedure_groups_of(*, code: str, on: date | None = None) -> list[ProcedureG
     return [g for g in latest.values() if any(m["procedure"] == code for m in g.data["members"])]
 
 
+def procedure_names(*, codes: set[str], on: date | None = None, lang: str = "vi") -> dict[str, str]:
+    """Names of the versions in force of a few procedures (one query; the index is for today only)."""
+    rows = (
+        ProcedureVersion.objects.in_force_on(on or today())
+        .filter(procedure__code__in=codes)
+        .order_by("procedure__code", "version")
+        .values_list("procedure__code", "name_vi", "name_en")
+    )
+    return {code: (name_en if lang == "en" else name_vi) for code, name_vi, name_en in rows}
+
+
 # --- the search index -----------------------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ from motcua.catalogue.files import taxonomy, working_hours_of
 from motcua.catalogue.selectors import (
     procedure_groups_of,
     procedure_list_in_force,
+    procedure_names,
     procedure_search,
     procedure_version_in_force,
 )
@@ -86,18 +87,30 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404(str(error)) from error
     d = version.data
     lang = _lang()
-    names = {p.code: (p.name_en if lang == "en" else p.name_vi) for p in procedure_list_in_force(on=on)}
+    groups = procedure_groups_of(code=code, on=on)
+    names = procedure_names(
+        codes={m["procedure"] for g in groups for m in g.data["members"]}, on=on, lang=lang
+    )
     cases = d["cases"]
     documents = {doc["key"]: doc for doc in d["documents"]}
     case_documents = [(case, [documents[k] for k in case.get("documents", documents)]) for case in cases]
+    case_names = {case["key"]: case["name"] for case in cases}
+    fees = [
+        {**fee, "case_names": [case_names[k] for k in fee.get("cases", []) if k in case_names]}
+        for fee in d["fees"]
+    ]
     context = {
+        "fees": fees,
         "version": version,
         "d": d,
         "lang": lang,
         "case_documents": case_documents,
         "single_case": len(cases) == 1,
-        "sector": taxonomy()["sectors"][d["sector"]],
-        "life_events": [taxonomy()["life_events"][e] for e in d.get("life_events", [])],
+        # Published versions never change, but the taxonomy may: an unknown key shows as itself.
+        "sector": taxonomy()["sectors"].get(d["sector"], {"vi": d["sector"], "en": d["sector"]}),
+        "life_events": [
+            taxonomy()["life_events"].get(e, {"vi": e, "en": e}) for e in d.get("life_events", [])
+        ],
         "step_hours": sum(s["budget_hours"] for s in d["steps"]),
         "limit_hours": working_hours_of(d["time_limit"]),
         "groups": [
@@ -105,7 +118,7 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
                 group,
                 [(m["procedure"], names.get(m["procedure"], m["procedure"])) for m in group.data["members"]],
             )
-            for group in procedure_groups_of(code=code, on=on)
+            for group in groups
         ],
         "fields_total": sum(len(s["fields"]) for s in d["form"]["sections"]),
         "fields_prefilled": len(d.get("prefill", {})),

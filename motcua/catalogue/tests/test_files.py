@@ -194,7 +194,7 @@ GROUP = DEFAULT_ROOT / "groups" / "2.000986" / "v1.yaml"
             "'child.gender' is not a field of the combined form",
         ),
         (
-            ('    triggered_by: "1.004194"', '    triggered_by: "1.000656"'),
+            ('    triggered_by: "1.001193"', '    triggered_by: "1.000656"'),
             "1.000656 is not a member of this group",
         ),
     ],

@@ -71,3 +71,32 @@ def test_admin_shows_live_versions_with_their_yaml_read_only(admin_client, loade
     page = admin_client.get(f"/admin/catalogue/procedureversion/{version.pk}/change/").content.decode()
     assert '<pre class="yaml-source">' in page and "code: &quot;1.001193&quot;" in page
     assert 'name="_save"' not in page
+
+
+@pytest.mark.parametrize(
+    "path", ["/thu-tuc/%00/", "/thu-tuc/abc/", "/api/v1/procedures/%00", "/api/v1/procedures/x/versions"]
+)
+def test_malformed_codes_are_not_found_or_invalid_without_touching_the_database(client, path):
+    assert client.get(path).status_code in (404, 422)
+
+
+def test_a_procedure_on_another_date_does_not_rebuild_the_search_index(client, loaded_catalogue):
+    from motcua.catalogue import selectors
+
+    selectors.procedure_search(query="khai sinh")
+    cached = selectors._cache
+    client.get("/thu-tuc/1.001193/", {"on": "2030-01-01"})
+    assert selectors._cache is cached
+
+
+def test_case_time_limits_and_fee_units_are_shown(client, loaded_catalogue):
+    html = client.get("/thu-tuc/2.000635/").content.decode()
+    assert "/ bản" in html
+
+
+def test_non_utf8_file_is_reported_not_crashed(tmp_path):
+    from motcua.catalogue.services import catalogue_check
+
+    (tmp_path / "bad.yaml").write_bytes(b"code: caf\xe9\n")
+    (error,) = catalogue_check(path=tmp_path).errors
+    assert "not UTF-8" in str(error)
