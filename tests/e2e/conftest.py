@@ -51,3 +51,10 @@ def catalogue_for_browser(transactional_db):
 
     report = catalogue_load()
     assert report.ok
+
+
+@pytest.fixture
+def loaded_places_e2e(transactional_db):
+    from motcua.places.services import places_load
+
+    places_load()
