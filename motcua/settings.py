@@ -256,6 +256,12 @@ LOGGING = {
     },
 }
 
+# --- Notifications --------------------------------------------------------------------------------
+MOTCUA_SMS_GATEWAY = env.str("SMS_GATEWAY", default="motcua.notifications.adapters.local.LocalSmsGateway")
+MOTCUA_EMAIL_SENDER = env.str("EMAIL_SENDER", default="motcua.notifications.adapters.local.DjangoEmailSender")
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="motcua <no-reply@localhost>")
+
 # --- motcua ---------------------------------------------------------------------------------------
 # Office hours of a working day (domain.md §4, configurable): "HH:MM-HH:MM" intervals.
 MOTCUA_OFFICE_HOURS = env.list("OFFICE_HOURS", default=["07:30-11:30", "13:00-17:00"])

@@ -24,3 +24,7 @@ urlpatterns = [
 
 if settings.MOTCUA_DEV_IDP:  # the development identity provider exists only where it is switched on
     urlpatterns.append(path("dev-idp/", include("motcua.accounts.devidp.urls")))
+if settings.MOTCUA_DEMO:  # what the local SMS gateway "sent", for demo users without a phone
+    from motcua.notifications.views import demo_sms_inbox
+
+    urlpatterns.append(path("demo/sms", demo_sms_inbox, name="demo-sms"))

@@ -5,4 +5,6 @@ from motcua.accounts import citizen_views
 app_name = "citizen"
 urlpatterns = [
     path("", citizen_views.profile, name="profile"),
+    path("lien-he", citizen_views.contact_start, name="contact-start"),
+    path("lien-he/xac-nhan", citizen_views.contact_confirm, name="contact-confirm"),
 ]

@@ -117,3 +117,27 @@ class Authorisation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.grantee} → {self.grantor}"
+
+
+class ContactVerification(models.Model):
+    """A one-time code sent to a new phone number or e-mail address; the contact changes only when
+    the person types the code back (proving they receive messages there)."""
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("Phone")
+        EMAIL = "email", _("E-mail")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="contact_verifications")
+    channel = models.CharField(max_length=5, choices=Channel.choices)
+    value = models.CharField(max_length=254)
+    code_hash = models.CharField(max_length=64)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.channel}"

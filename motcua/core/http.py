@@ -26,6 +26,7 @@ def client_ip(request: HttpRequest) -> str | None:
         return None
 
 
-def client_ip_or_unknown(request: HttpRequest) -> str:
-    """``client_ip`` for libraries that need a string (django-axes)."""
-    return client_ip(request) or "unknown"
+def client_ip_or_unknown(request: HttpRequest) -> str | None:
+    """``client_ip`` for django-axes; None when there is no address (its IP columns allow null, and
+    PostgreSQL's inet type refuses a placeholder string)."""
+    return client_ip(request)
