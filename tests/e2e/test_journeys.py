@@ -86,11 +86,20 @@ def test_due_date_calculator(page: Page, live_server, screenshots):
 def test_administrator_declares_a_make_up_saturday(page: Page, live_server, transactional_db, screenshots):
     from motcua.accounts.services import demo_admin_ensure
 
-    demo_admin_ensure(username="lich", password="mat-khau-dai-du-12")
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    admin = demo_admin_ensure(username="lich", password="mat-khau-dai-du-12")
+    device = TOTPDevice.objects.create(user=admin, name="app", confirmed=True)
     page.goto(f"{live_server.url}/admin/places/calendaroverride/add/")
+    # The admin is back office: password, then the code from the authenticator app.
     page.get_by_label("Tên đăng nhập").fill("lich")
     page.get_by_label("Mật khẩu").fill("mat-khau-dai-du-12")
-    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_role("button", name="Tiếp tục").click()
+    page.get_by_label("Mã 6 chữ số trong ứng dụng xác thực").fill(
+        f"{TOTP(device.bin_key, device.step, device.t0, device.digits).token():06d}"
+    )
+    page.get_by_role("button", name="Xác thực").click()
 
     expect(page.locator("#site-name")).to_have_text("Quản trị motcua")
     expect(page.get_by_role("heading", level=1)).to_have_text("Thêm điều chỉnh lịch làm việc")
