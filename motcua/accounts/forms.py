@@ -33,3 +33,24 @@ class CodeForm(forms.Form):
 
     def clean_code(self):
         return self.cleaned_data["code"].strip()
+
+
+class AssistedForm(forms.Form):
+    agency = forms.IntegerField(widget=forms.HiddenInput)
+    personal_id = forms.CharField(
+        label=_("Personal identification number"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    date_of_birth = forms.DateField(label=_("Date of birth"), help_text=_("dd/mm/yyyy"))
+    document_kind = forms.ChoiceField(
+        label=_("Document checked"),
+        choices=[
+            ("id_card", _("Citizen identity card")),
+            ("vneid", _("VNeID app (level 2)")),
+            ("passport", _("Passport")),
+            ("other", _("Other document")),
+        ],
+    )
+    document_number = forms.CharField(label=_("Document number"), max_length=30, required=False)

@@ -141,3 +141,35 @@ class ContactVerification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.channel}"
+
+
+class AssistedSession(models.Model):
+    """A counter official serving a citizen who is present ("hỗ trợ tại quầy"): the identity document
+    the official checked is recorded, and dossiers started in the session carry it."""
+
+    class Document(models.TextChoices):
+        ID_CARD = "id_card", _("Citizen identity card")
+        PASSPORT = "passport", _("Passport")
+        VNEID = "vneid", _("VNeID app (level 2)")
+        OTHER = "other", _("Other document")
+
+    official = models.ForeignKey(User, on_delete=models.PROTECT, related_name="assisted_sessions")
+    agency = models.ForeignKey("places.Agency", on_delete=models.PROTECT, related_name="assisted_sessions")
+    citizen = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="assisted_by"
+    )
+    personal_id = models.CharField(_("personal identification number"), max_length=12)
+    full_name = models.CharField(_("full name"), max_length=150)
+    date_of_birth = models.DateField(_("date of birth"))
+    document_kind = models.CharField(_("document checked"), max_length=10, choices=Document.choices)
+    document_number = models.CharField(_("document number"), max_length=30)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("assisted session")
+        verbose_name_plural = _("assisted sessions")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.official} ↔ {self.full_name}"

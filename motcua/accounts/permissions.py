@@ -43,9 +43,9 @@ PERMISSIONS: dict[str, Permission] = {
         Permission("dossier.receive", Scope.DOSSIER, "Tiếp nhận hồ sơ", "Receive dossiers"),
         Permission(
             "dossier.start_assisted",
-            Scope.DOSSIER,
-            "Lập hồ sơ giúp công dân tại quầy",
-            "Start a dossier for a citizen at the counter",
+            Scope.AGENCY,
+            "Hỗ trợ công dân tại quầy",
+            "Serve a citizen at the counter",
         ),
         Permission(
             "dossier.request_supplement", Scope.DOSSIER, "Yêu cầu bổ sung hồ sơ", "Request a supplement"

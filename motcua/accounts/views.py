@@ -17,13 +17,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from motcua.accounts.forms import BackOfficeLoginForm, CodeForm
-from motcua.accounts.models import User
+from motcua.accounts.assisted import assisted_session_end, assisted_session_start
+from motcua.accounts.forms import AssistedForm, BackOfficeLoginForm, CodeForm
+from motcua.accounts.models import AssistedSession, User
 from motcua.accounts.selectors import can_use_back_office, memberships_in_force
 from motcua.audit.services import audit_record
 from motcua.core import ratelimit
+from motcua.core.errors import MotcuaError, PermissionDenied
 from motcua.core.http import client_ip
 from motcua.core.time import today
+from motcua.places.models import Agency
 
 PENDING_SECONDS = 300  # the password step is valid this long without a code
 OTP_WINDOW = 300
@@ -164,15 +167,63 @@ def backoffice_logout(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:backoffice-login")
 
 
-@never_cache
-def desk(request: HttpRequest) -> HttpResponse:
-    """The official's desk: the agencies and roles they work in (the dossier queue joins it)."""
+def _desk(request: HttpRequest, *, form: AssistedForm | None = None, status: int = 200) -> HttpResponse:
     memberships = list(memberships_in_force(request.user, on=today()).order_by("agency__name", "role__key"))
     agencies: dict[int, dict] = {}
     for m in memberships:
-        entry = agencies.setdefault(m.agency_id, {"agency": m.agency, "roles": []})
+        entry = agencies.setdefault(m.agency_id, {"agency": m.agency, "roles": [], "counter": False})
         entry["roles"].append(m.role)
-    return render(request, "accounts/desk.html", {"agencies": list(agencies.values())})
+        entry["counter"] = entry["counter"] or "dossier.start_assisted" in (m.role.permissions or [])
+    for entry in agencies.values():
+        if entry["counter"]:
+            bound = form is not None and form.data.get("agency") == str(entry["agency"].pk)
+            entry["form"] = form if bound else AssistedForm(initial={"agency": entry["agency"].pk})
+    active = AssistedSession.objects.filter(official=request.user, ended_at__isnull=True).first()
+    return render(
+        request,
+        "accounts/desk.html",
+        {"agencies": list(agencies.values()), "assisting": active},
+        status=status,
+    )
+
+
+@never_cache
+def desk(request: HttpRequest) -> HttpResponse:
+    """The official's desk: their agencies and roles, and serving a citizen at the counter (the dossier
+    queue joins it)."""
+    return _desk(request)
+
+
+@require_POST
+def assisted_start(request: HttpRequest) -> HttpResponse:
+    form = AssistedForm(request.POST)
+    if form.is_valid():
+        agency = Agency.objects.filter(pk=form.cleaned_data["agency"]).first()
+        try:
+            if agency is None:
+                raise PermissionDenied("Không có cơ quan này.", "There is no such agency.")
+            assisted_session_start(
+                official=request.user,
+                agency=agency,
+                ip=client_ip(request),
+                **{
+                    k: form.cleaned_data[k]
+                    for k in ("personal_id", "full_name", "date_of_birth", "document_kind", "document_number")
+                },
+            )
+        except MotcuaError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            return redirect("accounts:desk")
+    return _desk(request, form=form, status=400)
+
+
+@require_POST
+def assisted_end(request: HttpRequest) -> HttpResponse:
+    session = AssistedSession.objects.filter(official=request.user, ended_at__isnull=True).first()
+    if session is not None:
+        assisted_session_end(official=request.user, session=session, ip=client_ip(request))
+    return redirect("accounts:desk")
 
 
 def locked_out(request: HttpRequest, credentials: dict | None = None, *args, **kwargs) -> HttpResponse:

@@ -84,10 +84,10 @@ def test_due_date_calculator(page: Page, live_server, screenshots):
 
 
 def test_administrator_declares_a_make_up_saturday(page: Page, live_server, transactional_db, screenshots):
-    from motcua.accounts.services import demo_admin_ensure
-
     from django_otp.oath import TOTP
     from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from motcua.accounts.services import demo_admin_ensure
 
     admin = demo_admin_ensure(username="lich", password="mat-khau-dai-du-12")
     device = TOTPDevice.objects.create(user=admin, name="app", confirmed=True)
