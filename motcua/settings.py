@@ -8,6 +8,7 @@ sets the variables listed in the README. Helpers live in :mod:`motcua.core.confi
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 from motcua.core.config import ensure_secret_key, sqlite_options
 
@@ -195,6 +196,9 @@ LOGOUT_REDIRECT_URL = "/"
 # bundled development provider at /dev-idp/. Server-to-server endpoints need absolute URLs.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 MOTCUA_DEV_IDP = env.bool("DEV_IDP", default=False)
+if MOTCUA_DEV_IDP and not (MOTCUA_DEMO or DEBUG):
+    # Refused at start-up (gunicorn runs no system checks): it signs anyone in.
+    raise ImproperlyConfigured("DEV_IDP=true is only for the demo (DEMO=true) or development (DEBUG=true).")
 OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER", default=f"{SITE_URL}/dev-idp")
 OIDC_OP_AUTHORIZATION_ENDPOINT = env.str(
     "OIDC_OP_AUTHORIZATION_ENDPOINT",
@@ -225,6 +229,10 @@ AXES_CLIENT_IP_CALLABLE = "motcua.core.http.client_ip_or_unknown"
 AXES_VERBOSE = False
 # Back office: a TOTP code after the password, and sign-out after inactivity.
 OTP_TOTP_ISSUER = env.str("OTP_ISSUER", default="motcua")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # never show officials' TOTP keys in the admin
+# Axes counts officials' password failures only: e-ID logins have no password here, and counting
+# their failures would let one address lock every citizen behind it out.
+AXES_WHITELIST_CALLABLE = "motcua.accounts.signals.axes_ignores"
 MOTCUA_BACKOFFICE_IDLE_MINUTES = env.int("BACKOFFICE_IDLE_MINUTES", default=30)
 MOTCUA_OTP_ATTEMPTS = 5  # wrong codes allowed per user per 5 minutes
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)

@@ -1,14 +1,52 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpResponseRedirect
 
 from motcua.accounts.models import Authorisation, Membership, Role, User
 from motcua.accounts.permissions import PERMISSIONS
 from motcua.accounts.services import membership_end, membership_grant, role_save
+from motcua.audit.services import audit_record
 from motcua.core.errors import MotcuaError
 from motcua.core.http import client_ip
 
-admin.site.register(User, UserAdmin)
+
+@admin.register(User)
+class AuditedUserAdmin(UserAdmin):
+    """Account changes by administrators (password resets, staff or active flags) are audited."""
+
+    fieldsets = (
+        *UserAdmin.fieldsets,
+        (
+            "motcua",
+            {"fields": ("personal_id", "oidc_subject", "assurance_level", "phone", "date_of_birth", "sex")},
+        ),
+    )
+    readonly_fields = ("personal_id", "oidc_subject", "assurance_level")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit_record(
+            actor=request.user,
+            action="user.admin_save",
+            object_type="user",
+            object_id=obj.pk,
+            ip=client_ip(request),
+            payload={"changed": sorted(form.changed_data)},
+        )
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            audit_record(
+                actor=request.user,
+                action="user.password_reset",
+                object_type="user",
+                object_id=id,
+                ip=client_ip(request),
+            )
+        return response
 
 
 class RoleForm(forms.ModelForm):
@@ -60,10 +98,10 @@ class MembershipAdmin(admin.ModelAdmin):
         return ("user", "agency", "role", "valid_from") if obj else ()
 
     def save_model(self, request, obj, form, change):
-        if change:
-            membership_end(actor=request.user, membership=obj, on=obj.valid_to)
-        else:
-            try:
+        try:
+            if change:
+                membership_end(actor=request.user, membership=obj, on=obj.valid_to)
+            else:
                 saved = membership_grant(
                     actor=request.user,
                     user=obj.user,
@@ -72,10 +110,17 @@ class MembershipAdmin(admin.ModelAdmin):
                     valid_from=obj.valid_from,
                     valid_to=obj.valid_to,
                 )
-            except MotcuaError as error:
-                messages.error(request, str(error))
-                return
-            obj.pk = saved.pk
+                obj.pk = saved.pk
+        except MotcuaError as error:
+            raise DjangoValidationError(str(error)) from error
+
+    def changeform_view(self, request, *args, **kwargs):
+        # A refusal from the service becomes a message on the form, never a server error.
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except DjangoValidationError as error:
+            self.message_user(request, " ".join(error.messages), level=messages.ERROR)
+            return HttpResponseRedirect(request.path)
 
     def has_delete_permission(self, request, obj=None):
         return False

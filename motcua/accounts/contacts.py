@@ -43,6 +43,8 @@ def _clean(channel: str, value: str) -> str:
             )
         return "0" + value[3:] if value.startswith("+84") else value
     try:
+        if len(value) > 254:
+            raise DjangoValidationError("too long")
         validate_email(value)
     except DjangoValidationError:
         raise ValidationError(

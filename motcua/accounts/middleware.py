@@ -21,7 +21,8 @@ OPEN_PATHS = (
 
 
 def is_back_office(path: str) -> bool:
-    return path.startswith(BACK_OFFICE_PREFIXES) and not path.startswith(OPEN_PATHS)
+    """``path`` is the path inside the site (``request.path_info``); the sign-in pages match exactly."""
+    return path.startswith(BACK_OFFICE_PREFIXES) and path not in OPEN_PATHS
 
 
 class BackOfficeGuard:
@@ -32,7 +33,7 @@ class BackOfficeGuard:
         self.get_response = get_response
 
     def __call__(self, request):
-        if is_back_office(request.path):
+        if is_back_office(request.path_info):
             user = request.user
             if not (user.is_authenticated and user.is_verified()):
                 return self._to_login(request)

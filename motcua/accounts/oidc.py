@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 
+import jwt
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
@@ -19,11 +20,36 @@ from motcua.accounts.identity import validate_personal_id
 from motcua.accounts.models import User
 from motcua.audit.services import audit_record
 from motcua.core.errors import ValidationError
+from motcua.core.http import client_ip
 
 logger = logging.getLogger(__name__)
 
 
 class CitizenOIDCBackend(OIDCAuthenticationBackend):
+    def authenticate(self, request, **kwargs):
+        try:
+            return super().authenticate(request, **kwargs)
+        except SuspiciousOperation as exc:
+            audit_record(
+                actor=None,
+                action="auth.oidc_rejected",
+                object_type="oidc",
+                object_id="callback",
+                ip=client_ip(request) if request is not None else None,
+                payload={"reason": str(exc)[:200]},
+            )
+            raise
+
+    def get_payload_data(self, token, key):
+        # The library only turns DecodeError into a refusal; an expired or not-yet-valid token
+        # (clock differences) must be a refusal too, not a server error. 30 s leeway for clocks.
+        try:
+            return jwt.decode(
+                token, key, algorithms=[self.OIDC_RP_SIGN_ALGO], leeway=30, options={"verify_aud": False}
+            )
+        except jwt.InvalidTokenError as exc:
+            raise SuspiciousOperation(f"ID token refused: {exc.__class__.__name__}") from exc
+
     def verify_token(self, token, **kwargs):
         payload = super().verify_token(token, **kwargs)
         audience = payload.get("aud")
@@ -89,6 +115,8 @@ class CitizenOIDCBackend(OIDCAuthenticationBackend):
         return user
 
     def update_user(self, user, claims):
+        if user.personal_id and str(claims.get("personal_id")) != user.personal_id:
+            raise SuspiciousOperation("the provider changed the personal number of a known subject")
         self._copy_claims(user, claims)
         user.save()
         return user

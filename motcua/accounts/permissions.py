@@ -115,6 +115,7 @@ class DossierAccess(Protocol):
     receiving_agency_id: int | None
     competent_agency_id: int | None
     current_agency_id: int | None
+    procedure_code: str | None
 
 
 def _denied(permission: Permission, reason_vi: str, reason_en: str) -> PermissionDenied:
@@ -153,6 +154,15 @@ def authorize(actor: Any, permission: str, obj: Any = None, *, on: date | None =
             return
         raise _denied(perm, "hồ sơ này không phải của bạn.", "this dossier is not yours.")
 
+    # Official, agency and administration permissions need a session that passed the second factor;
+    # an e-ID session never carries them, whatever memberships the account has.
+    is_verified = getattr(actor, "is_verified", None)
+    if callable(is_verified) and not is_verified():
+        raise _denied(
+            perm,
+            "hãy đăng nhập văn phòng với mã xác thực hai bước.",
+            "sign in to the back office with the two-step code.",
+        )
     granted = agencies_granting(actor, permission, on=on or today())
     if perm.scope == Scope.GLOBAL:
         if granted:
@@ -176,4 +186,6 @@ def _acts_for(actor: Any, obj: Any, *, on: date | None) -> bool:
     """A recorded authorisation (ủy quyền) lets ``actor`` act for the dossier's applicant."""
     from motcua.accounts.selectors import authorisation_covers
 
-    return authorisation_covers(grantee=actor, grantor_id=obj.applicant_id, on=on or today())
+    return authorisation_covers(
+        grantee=actor, grantor_id=obj.applicant_id, on=on or today(), procedure_code=obj.procedure_code
+    )

@@ -43,7 +43,8 @@ def authorisation_covers(
         _in_force(on), grantee=grantee, grantor_id=grantor_id, revoked_at__isnull=True
     )
     for codes in rows.values_list("procedure_codes", flat=True):
-        if not codes or procedure_code is None or procedure_code in codes:
+        # An authorisation limited to some procedures covers only those.
+        if not codes or (procedure_code is not None and procedure_code in codes):
             return True
     return False
 

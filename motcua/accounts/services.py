@@ -45,9 +45,17 @@ def membership_grant(
     *, actor: Any, user: User, agency: Agency, role_key: str, valid_from: date, valid_to: date | None = None
 ) -> Membership:
     """Give an official a role in an agency. Only a system administrator may (``actor=None`` is the
-    system itself, e.g. loading demo data). Audited."""
-    if actor is not None:
+    system itself, e.g. loading demo data). A citizen's e-ID account never becomes an official's:
+    officials sign in with a password and a second factor. Audited."""
+    if actor is not None and not getattr(actor, "is_superuser", False):
         authorize(actor, "accounts.manage")
+    if user.oidc_subject:
+        raise ValidationError(
+            "Tài khoản định danh điện tử của công dân không thể được phân công làm cán bộ.",
+            "A citizen's e-ID account cannot be given an official's role.",
+            code="citizen_account",
+            field="user",
+        )
     role = Role.objects.filter(key=role_key).first()
     if role is None:
         raise ValidationError(
@@ -85,8 +93,15 @@ def membership_grant(
 @transaction.atomic
 def membership_end(*, actor: Any, membership: Membership, on: date) -> Membership:
     """End a role from a date (history stays: memberships are never deleted). Audited."""
-    if actor is not None:
+    if actor is not None and not getattr(actor, "is_superuser", False):
         authorize(actor, "accounts.manage")
+    if on is None or on < membership.valid_from:
+        raise ValidationError(
+            "Ngày kết thúc phải từ ngày bắt đầu trở đi.",
+            "The end date cannot be before the start.",
+            code="invalid_period",
+            field="valid_to",
+        )
     membership.valid_to = on
     membership.save(update_fields=["valid_to"])
     audit_record(
@@ -180,3 +195,22 @@ def role_save(*, actor: Any, role: Role, ip: str | None = None) -> Role:
         payload={"before": before[0] if before else None, "after": role.permissions},
     )
     return role
+
+
+@transaction.atomic
+def authorisation_revoke(*, actor: Any, authorisation: Authorisation) -> Authorisation:
+    """The grantor (or a system administrator) withdraws an authorisation from now on. Audited."""
+    from motcua.core.time import now
+
+    if actor is None or actor.pk != authorisation.grantor_id:
+        authorize(actor, "accounts.manage")
+    if authorisation.revoked_at is None:
+        authorisation.revoked_at = now()
+        authorisation.save(update_fields=["revoked_at"])
+        audit_record(
+            actor=actor,
+            action="authorisation.revoke",
+            object_type="authorisation",
+            object_id=authorisation.pk,
+        )
+    return authorisation

@@ -2,7 +2,9 @@
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_delete
 from django.dispatch import receiver
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from motcua.audit.services import audit_record
 from motcua.core.http import client_ip
@@ -52,3 +54,13 @@ def audit_lockout(sender, request, username, ip_address, **kwargs):
         object_id=str(username)[:100],
         ip=_ip(request),
     )
+
+
+def axes_ignores(request, credentials) -> bool:
+    """django-axes: ignore attempts without a username (the OIDC callback of e-ID logins)."""
+    return not (credentials or {}).get("username")
+
+
+@receiver(post_delete, sender=TOTPDevice)
+def audit_device_removed(sender, instance, **kwargs):
+    audit_record(actor=None, action="auth.otp_device_removed", object_type="user", object_id=instance.user_id)

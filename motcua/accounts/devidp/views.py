@@ -12,6 +12,7 @@ from urllib.parse import urlencode, urlparse
 
 import jwt
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -70,11 +71,36 @@ def jwks_view(request: HttpRequest) -> JsonResponse:
     return JsonResponse(jwks())
 
 
+LIMITS = {
+    "client_id": 100,
+    "redirect_uri": 500,
+    "scope": 200,
+    "state": 200,
+    "nonce": 200,
+    "code_challenge": 200,
+    "code_challenge_method": 10,
+    "response_type": 20,
+    "personal_id": 12,
+    "password": 200,
+}
+
+
+def _param(params, name: str) -> str:
+    """A request parameter, refused (as empty) when too long or holding NUL, so nothing odd reaches
+    the database (PostgreSQL rejects NUL and over-long values)."""
+    value = params.get(name, "")
+    return "" if len(value) > LIMITS[name] or "\x00" in value else value
+
+
 def _redirect_allowed(uri: str) -> bool:
     """Only this site's own login callback, on a host it serves."""
-    parsed = urlparse(uri)
+    try:
+        parsed = urlparse(uri)
+        hostname = parsed.hostname or ""
+    except ValueError:
+        return False
     hosts = {h.lstrip(".") for h in settings.ALLOWED_HOSTS} | {"127.0.0.1", "localhost"}
-    host_ok = "*" in hosts or (parsed.hostname or "") in hosts
+    host_ok = "*" in hosts or hostname in hosts
     return (
         parsed.scheme in ("http", "https")
         and host_ok
@@ -89,8 +115,9 @@ def _error_page(request: HttpRequest, message_vi: str, message_en: str, status: 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def authorize(request: HttpRequest) -> HttpResponse:
-    params = request.GET if request.method == "GET" else request.POST
-    client_id, redirect_uri = params.get("client_id", ""), params.get("redirect_uri", "")
+    raw = request.GET if request.method == "GET" else request.POST
+    params = {name: _param(raw, name) for name in LIMITS}
+    client_id, redirect_uri = params["client_id"], params["redirect_uri"]
     if client_id != settings.OIDC_RP_CLIENT_ID or not _redirect_allowed(redirect_uri):
         return _error_page(
             request,
@@ -109,11 +136,17 @@ def authorize(request: HttpRequest) -> HttpResponse:
 
     error = None
     if request.method == "POST":
-        if not ratelimit.allow(f"devidp:{client_ip(request)}", limit=20, window_seconds=60):
-            error = ("Quá nhiều lần thử. Hãy chờ một phút.", "Too many attempts. Wait a minute.")
+        personal_id = params["personal_id"].strip()
+        if not (
+            ratelimit.allow(f"devidp:{client_ip(request)}", limit=20, window_seconds=60)
+            and ratelimit.allow(f"devidp-id:{personal_id}", limit=10, window_seconds=300)
+        ):
+            error = ("Quá nhiều lần thử. Hãy chờ vài phút.", "Too many attempts. Wait a few minutes.")
         else:
-            identity = DevIdentity.objects.filter(personal_id=params.get("personal_id", "").strip()).first()
-            if identity is None or not identity.check_password(params.get("password", "")):
+            identity = DevIdentity.objects.filter(personal_id=personal_id).first() if personal_id else None
+            if identity is None:
+                make_password(params["password"])  # same work as a real check: no timing hint
+            if identity is None or not identity.check_password(params["password"]):
                 error = (
                     "Số định danh hoặc mật khẩu không đúng.",
                     "The identification number or password is wrong.",
@@ -176,7 +209,7 @@ def _sign(claims: dict) -> str:
 def token(request: HttpRequest) -> JsonResponse:
     client_id, secret = _client_credentials(request)
     if client_id != settings.OIDC_RP_CLIENT_ID or not hmac.compare_digest(
-        secret, settings.OIDC_RP_CLIENT_SECRET
+        secret.encode(), settings.OIDC_RP_CLIENT_SECRET.encode()
     ):
         return _token_error("invalid_client", "unknown client or wrong secret", 401)
     if request.POST.get("grant_type") != "authorization_code":
@@ -194,7 +227,7 @@ def token(request: HttpRequest) -> JsonResponse:
             return _token_error("invalid_grant", "redirect_uri does not match")
         verifier = request.POST.get("code_verifier", "")
         expected = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
-        if not verifier or not hmac.compare_digest(expected, code.code_challenge):
+        if not verifier or not hmac.compare_digest(expected.encode(), code.code_challenge.encode()):
             return _token_error("invalid_grant", "PKCE verification failed")
         code.used = True
         code.save(update_fields=["used"])

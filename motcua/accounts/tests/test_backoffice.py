@@ -174,3 +174,21 @@ def test_demo_code_command_only_in_the_demo(settings, official, device, capsys):
     settings.MOTCUA_DEMO = True
     call_command("accounts", "code", "tiepnhan")
     assert capsys.readouterr().out.strip() == current_code(device)
+
+
+def test_the_guard_holds_under_a_script_prefix(client, official):
+    client.force_login(official)  # password only
+    response = client.get("/van-phong/", SCRIPT_NAME="/motcua")
+    assert response.status_code == 302
+
+
+def test_admin_password_resets_and_flag_changes_are_audited(admin_client, official):
+    url = f"/admin/accounts/user/{official.pk}/password/"
+    response = admin_client.post(
+        url,
+        {"password1": "mot-mat-khau-moi-dai", "password2": "mot-mat-khau-moi-dai", "usable_password": "true"},
+    )
+    assert response.status_code == 302
+    assert AuditRecord.objects.filter(action="user.password_reset", object_id=str(official.pk)).exists()
+    TOTPDevice.objects.create(user=official, name="old", confirmed=True).delete()
+    assert AuditRecord.objects.filter(action="auth.otp_device_removed", object_id=str(official.pk)).exists()

@@ -196,3 +196,66 @@ def test_the_development_provider_is_refused_in_production(settings):
 
     settings.MOTCUA_DEV_IDP, settings.MOTCUA_DEMO, settings.DEBUG = True, False, False
     assert [e.id for e in development_provider_only_in_the_demo(None)] == ["motcua.E001"]
+
+
+def test_an_expired_id_token_is_refused_and_audited_not_a_server_error(client, provider, monkeypatch):
+    from motcua.accounts.devidp import views
+
+    monkeypatch.setattr(views, "TOKEN_LIFETIME", views.TOKEN_LIFETIME * -1)  # already expired when issued
+    response = login_round_trip(client)
+    assert response.status_code in (302, 400)
+    assert "_auth_user_id" not in client.session
+    assert AuditRecord.objects.filter(action="auth.oidc_rejected").exists()
+
+
+def test_failed_eid_logins_never_lock_out_an_address(client, provider, settings):
+    DevIdentity.objects.filter(personal_id="079188654321").update(assurance_level=1)
+    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+        login_round_trip(Client(), personal_id="079188654321")
+    response = login_round_trip(client)  # a good citizen from the same address
+    assert response.status_code == 302 and response["Location"] == "/tai-khoan/"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"client_id": "motcua", "redirect_uri": "http://[::1"},
+        {"client_id": "motcua\x00", "redirect_uri": "http://testserver/oidc/callback/"},
+        {
+            "client_id": "motcua",
+            "redirect_uri": "http://testserver/oidc/callback/",
+            "response_type": "code",
+            "scope": "openid",
+            "code_challenge": "x" * 5000,
+            "code_challenge_method": "S256",
+        },
+    ],
+)
+def test_odd_authorize_requests_are_refused_cleanly(client, provider, params):
+    assert client.get("/dev-idp/authorize", params).status_code in (302, 400)
+
+
+def test_a_non_ascii_client_secret_is_refused(client, provider):
+    response = client.post(
+        "/dev-idp/token",
+        {"client_id": "motcua", "client_secret": "mật-khẩu", "code": "x", "grant_type": "authorization_code"},
+    )
+    assert response.status_code == 401
+
+
+def test_the_development_provider_cannot_start_in_production(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "DEV_IDP": "true",
+        "DEMO": "false",
+        "DEBUG": "false",
+        "MOTCUA_VAR_DIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", "import motcua.settings"], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode != 0 and "DEV_IDP=true is only for the demo" in result.stderr

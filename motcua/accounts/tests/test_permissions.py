@@ -61,6 +61,7 @@ class Dossier:
     receiving_agency_id: int | None
     competent_agency_id: int | None
     current_agency_id: int | None = None
+    procedure_code: str | None = None
 
 
 @pytest.fixture
@@ -232,3 +233,58 @@ def test_admin_edits_roles_through_the_service(admin_client, world):
     assert response.status_code == 302
     assert Role.objects.get(pk=role.pk).permissions == ["dossier.sign", "dossier.view"]
     assert AuditRecord.objects.filter(action="role.save", object_id="signer", actor_label="admin").exists()
+
+
+def test_an_authorisation_limited_to_some_procedures_covers_only_those(world):
+    parent, child = world["stranger"], world["citizen"]
+    authorisation_record(
+        actor=child,
+        grantor=child,
+        grantee=parent,
+        basis="Văn bản ủy quyền số 5",
+        valid_from=date(2025, 1, 1),
+        procedure_codes=["1.001193"],
+    )
+    covered = Dossier(
+        applicant_id=child.pk, receiving_agency_id=None, competent_agency_id=None, procedure_code="1.001193"
+    )
+    other = Dossier(
+        applicant_id=child.pk, receiving_agency_id=None, competent_agency_id=None, procedure_code="2.000815"
+    )
+    authorize(parent, "dossier.withdraw", covered)
+    with pytest.raises(PermissionDenied):
+        authorize(parent, "dossier.withdraw", other)
+
+
+def test_official_permissions_need_the_second_factor_in_the_session(world):
+    receiver = world["officials"]["receiver"]
+    receiver.is_verified = lambda: False  # what django-otp sets on an e-ID or password-only session
+    with pytest.raises(PermissionDenied) as exc:
+        authorize(receiver, "dossier.receive", _target(world, "dossier.receive", "own_agency"))
+    assert "hai bước" in exc.value.message_vi
+
+
+def test_a_citizens_eid_account_cannot_become_an_official(world):
+    from motcua.core.errors import ValidationError
+
+    citizen = world["citizen"]
+    citizen.oidc_subject = "subject-1"
+    citizen.save()
+    with pytest.raises(ValidationError):
+        membership_grant(
+            actor=None, user=citizen, agency=world["own"], role_key="receiver", valid_from=date(2025, 7, 1)
+        )
+
+
+def test_admin_ends_a_membership_and_refuses_nonsense_dates(admin_client, world):
+    membership = world["officials"]["signer"].memberships.get()
+    url = f"/admin/accounts/membership/{membership.pk}/change/"
+    response = admin_client.post(url, {"valid_to": "01/01/2020"}, follow=True)
+    assert (
+        response.status_code == 200
+        and "Ngày kết thúc phải từ ngày bắt đầu trở đi" in response.content.decode()
+    )
+    response = admin_client.post(url, {"valid_to": "31/12/2026"})
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert membership.valid_to == date(2026, 12, 31)
