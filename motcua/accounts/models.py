@@ -91,8 +91,15 @@ class Authorisation(models.Model):
     parent for a child, or a business) on the procedures in scope, for a period."""
 
     grantor = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="authorisations_given", verbose_name=_("on behalf of")
+        User,
+        on_delete=models.CASCADE,
+        related_name="authorisations_given",
+        verbose_name=_("on behalf of"),
+        null=True,
+        blank=True,
     )
+    # A business grants by its enterprise code (10 digits, a branch 10-3); then ``grantor`` is empty.
+    enterprise_code = models.CharField(_("enterprise code"), max_length=14, blank=True, db_index=True)
     grantee = models.ForeignKey(
         User,
         on_delete=models.CASCADE,
@@ -113,10 +120,17 @@ class Authorisation(models.Model):
     class Meta:
         verbose_name = _("authorisation")
         verbose_name_plural = _("authorisations")
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(grantor__isnull=False) & models.Q(enterprise_code=""))
+                | (models.Q(grantor__isnull=True) & ~models.Q(enterprise_code="")),
+                name="authorisation_one_grantor",
+            )
+        ]
         indexes = [models.Index(fields=["grantee", "grantor"], name="authorisation_pair")]
 
     def __str__(self) -> str:
-        return f"{self.grantee} → {self.grantor}"
+        return f"{self.grantee} → {self.grantor or self.enterprise_code}"
 
 
 class ContactVerification(models.Model):

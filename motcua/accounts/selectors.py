@@ -52,3 +52,18 @@ def authorisation_covers(
 def can_use_back_office(user: Any, *, on: date) -> bool:
     """Officials (a membership in force) and staff administrators; never a citizen's e-ID account."""
     return bool(user.is_active and (user.is_staff or memberships_in_force(user, on=on).exists()))
+
+
+def authorisation_covers_enterprise(
+    *, grantee: Any, enterprise_code: str, on: date, procedure_code: str | None = None
+) -> bool:
+    """Whether ``grantee`` holds a recorded authorisation, in force, to act for a business."""
+    if not enterprise_code:
+        return False
+    rows = Authorisation.objects.filter(
+        _in_force(on), grantee=grantee, enterprise_code=enterprise_code, revoked_at__isnull=True
+    )
+    return any(
+        not codes or (procedure_code is not None and procedure_code in codes)
+        for codes in rows.values_list("procedure_codes", flat=True)
+    )

@@ -118,18 +118,26 @@ def membership_end(*, actor: Any, membership: Membership, on: date) -> Membershi
 def authorisation_record(
     *,
     actor: Any,
-    grantor: User,
     grantee: User,
     basis: str,
     valid_from: date,
+    grantor: User | None = None,
+    enterprise_code: str = "",
     valid_to: date | None = None,
     procedure_codes: list[str] | None = None,
 ) -> Authorisation:
-    """Record an authorisation (ủy quyền) to act for ``grantor``: by the grantor themselves, or by a
-    system administrator from a legal document (e.g. a parent for a child). Audited."""
-    if actor is None or actor.pk != grantor.pk:
+    """Record an authorisation (ủy quyền) to act for a person (``grantor``: by the grantor themselves,
+    e.g. for a relative) or for a business (``enterprise_code``: from its signed authorisation), or by
+    a system administrator from a legal document. Audited."""
+    from motcua.accounts.identity import validate_enterprise_code
+
+    if (grantor is None) == (not enterprise_code):
+        raise ValueError("give either a grantor or an enterprise code")
+    if grantor is None or actor is None or actor.pk != grantor.pk:
         authorize(actor, "accounts.manage")
-    if grantor.pk == grantee.pk:
+    if enterprise_code:
+        validate_enterprise_code(enterprise_code)
+    if grantor is not None and grantor.pk == grantee.pk:
         raise ValidationError(
             "Không thể tự ủy quyền cho chính mình.",
             "A person cannot authorise themselves.",
@@ -143,8 +151,16 @@ def authorisation_record(
             code="basis_required",
             field="basis",
         )
+    if valid_to is not None and valid_to < valid_from:
+        raise ValidationError(
+            "Ngày hết hạn phải sau ngày bắt đầu.",
+            "The end date must follow the start date.",
+            code="invalid_period",
+            field="valid_to",
+        )
     authorisation = Authorisation.objects.create(
         grantor=grantor,
+        enterprise_code=enterprise_code,
         grantee=grantee,
         basis=basis.strip()[:300],
         valid_from=valid_from,
@@ -157,7 +173,8 @@ def authorisation_record(
         object_type="authorisation",
         object_id=authorisation.pk,
         payload={
-            "grantor": grantor.pk,
+            "grantor": grantor.pk if grantor else None,
+            "enterprise": enterprise_code or None,
             "grantee": grantee.pk,
             "procedures": authorisation.procedure_codes,
             "valid_from": valid_from,

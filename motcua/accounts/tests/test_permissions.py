@@ -62,6 +62,7 @@ class Dossier:
     competent_agency_id: int | None
     current_agency_id: int | None = None
     procedure_code: str | None = None
+    applicant_enterprise_code: str = ""
 
 
 @pytest.fixture
@@ -288,3 +289,26 @@ def test_admin_ends_a_membership_and_refuses_nonsense_dates(admin_client, world)
     assert response.status_code == 302
     membership.refresh_from_db()
     assert membership.valid_to == date(2026, 12, 31)
+
+
+def test_a_recorded_authorisation_lets_an_employee_act_for_a_business(world, admin_user):
+    employee = world["stranger"]
+    dossier = Dossier(
+        applicant_id=world["citizen"].pk,
+        receiving_agency_id=None,
+        competent_agency_id=None,
+        procedure_code="2.000720",
+        applicant_enterprise_code="0312345678",
+    )
+    with pytest.raises(PermissionDenied):
+        authorize(employee, "dossier.submit", dossier)
+    with pytest.raises(PermissionDenied):  # filing it for the business is not the citizen's own dossier
+        authorize(world["citizen"], "dossier.submit", dossier)
+    authorisation_record(
+        actor=admin_user,
+        grantee=employee,
+        enterprise_code="0312345678",
+        basis="Giấy ủy quyền số 12/2026/UQ",
+        valid_from=date(2026, 1, 1),
+    )
+    authorize(employee, "dossier.submit", dossier)
