@@ -167,7 +167,7 @@ def _banner(url: str, accounts: list[dict]) -> str:
         "  Tài khoản demo (mật khẩu, mã TOTP) / demo accounts (password, TOTP secret):",
         *[f"    {a['username']:<20} {a['password']:<18} {a['totp_secret']}  {a['role']}" for a in shown],
         f"    … {len(accounts) - len(shown)} more in var/demo-accounts.json",
-        "  Mã xác thực hiện tại / current 2FA code: motcua accounts code <username>",
+        "  Mã xác thực hiện tại / current 2FA code: DEMO=true .venv/bin/motcua accounts code <username>",
         "  Dừng / stop: Ctrl+C",
         "",
     ]
