@@ -219,6 +219,10 @@ OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
 OIDC_MIN_ASSURANCE_LEVEL = env.int("OIDC_MIN_ASSURANCE_LEVEL", default=2)
 OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
 OIDC_DEV_IDP_ISSUER = env.str("OIDC_DEV_IDP_ISSUER", default="")  # empty: derived from the request
+# The development provider signs in the synthetic population (found through this function) with one
+# shared demo password, which `make demo` prints.
+DEV_IDP_PEOPLE = "motcua.registries.selectors.registry_person_for_sign_in"
+DEV_IDP_PASSWORD = env.str("DEV_IDP_PASSWORD", default="")
 # Officials: lock out after repeated failures from one username and address (django-axes).
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.int("LOGIN_LOCKOUT_MINUTES", default=15) / 60  # hours

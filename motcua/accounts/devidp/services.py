@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hmac
 import secrets
 from datetime import date
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from motcua.accounts.devidp.models import DevIdentity
@@ -43,3 +45,31 @@ def dev_identities_ensure(*, password: str) -> list[DevIdentity]:
         identity.save()
         people.append(identity)
     return people
+
+
+def dev_identity_from_registry(*, personal_id: str, password: str) -> DevIdentity | None:
+    """A person of the synthetic population signing in for the first time with the shared demo
+    password gets a development identity (assurance level 2); anyone else gets None."""
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    shared = settings.DEV_IDP_PASSWORD
+    if not shared or not hmac.compare_digest(password.encode(), shared.encode()):
+        return None
+    person = import_string(settings.DEV_IDP_PEOPLE)(personal_id)
+    if person is None:
+        return None
+    identity, _ = DevIdentity.objects.get_or_create(
+        personal_id=personal_id,
+        defaults={
+            "full_name": person["full_name"],
+            "date_of_birth": person["date_of_birth"],
+            "sex": person["sex"],
+            "email": person["email"],
+            "phone": person["phone"],
+            "assurance_level": 2,
+            "subject": secrets.token_hex(16),
+            "password": make_password(password),
+        },
+    )
+    return identity

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from motcua.accounts.devidp.keys import jwks, key_id, private_key
 from motcua.accounts.devidp.models import DevAuthorizationCode, DevIdentity
+from motcua.accounts.devidp.services import dev_identity_from_registry
 from motcua.core import ratelimit
 from motcua.core.http import client_ip
 from motcua.core.time import now
@@ -144,6 +145,8 @@ def authorize(request: HttpRequest) -> HttpResponse:
             error = ("Quá nhiều lần thử. Hãy chờ vài phút.", "Too many attempts. Wait a few minutes.")
         else:
             identity = DevIdentity.objects.filter(personal_id=personal_id).first() if personal_id else None
+            if identity is None and personal_id:
+                identity = dev_identity_from_registry(personal_id=personal_id, password=params["password"])
             if identity is None:
                 make_password(params["password"])  # same work as a real check: no timing hint
             if identity is None or not identity.check_password(params["password"]):

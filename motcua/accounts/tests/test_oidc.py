@@ -259,3 +259,20 @@ def test_the_development_provider_cannot_start_in_production(tmp_path):
         [sys.executable, "-c", "import motcua.settings"], env=env, capture_output=True, text=True, check=False
     )
     assert result.returncode != 0 and "DEV_IDP=true is only for the demo" in result.stderr
+
+
+def test_people_of_the_synthetic_population_sign_in_with_the_demo_password(
+    client, provider, settings, loaded_places
+):
+    from motcua.registries.models import Person
+    from motcua.registries.synthetic import registry_generate
+
+    registry_generate(people=200, businesses=0, seed=3)
+    settings.DEV_IDP_PASSWORD = "mat-khau-dan-so"
+    person = Person.objects.filter(date_of_death__isnull=True, id_card_issued_on__isnull=False).first()
+    response = login_round_trip(client, personal_id=person.personal_id, password="mat-khau-dan-so")
+    assert response.status_code == 302 and response["Location"] == "/tai-khoan/"
+    assert User.objects.get(personal_id=person.personal_id).full_name == person.full_name
+    other = Person.objects.exclude(pk=person.pk).filter(date_of_death__isnull=True).first()
+    response = login_round_trip(Client(), personal_id=other.personal_id, password="wrong")
+    assert response.status_code == 200  # stays at the provider

@@ -22,6 +22,7 @@ from motcua.accounts.devidp.services import dev_identities_ensure
 from motcua.accounts.services import demo_admin_ensure
 from motcua.catalogue.services import catalogue_load
 from motcua.places.selectors import places_loaded
+from motcua.registries.selectors import registry_is_empty
 
 SHOWN = ("admin", "citizens", "benthanh.receiver", "benthanh.processor", "benthanh.signer", "hcm.leader")
 
@@ -42,6 +43,9 @@ class Command(BaseCommand):
         else:
             self.stdout.write("  loading 34 provinces, 3,321 communes, pre-2025 units and demo agencies…")
             call_command("places", "load", verbosity=options["verbosity"])
+        if registry_is_empty():
+            self.stdout.write("  generating the synthetic population (20,000 people, 2,000 businesses)…")
+            call_command("registry", "generate", "--no-progress", verbosity=0)
         report = catalogue_load()
         self.stdout.write(
             f"  procedure catalogue: {len(report.loaded)} new versions, {len(report.unchanged)} unchanged"
@@ -74,6 +78,7 @@ class Command(BaseCommand):
             "role": "demo citizens at /dev-idp/ (any of them)",
         }
         people = dev_identities_ensure(password=citizens["password"])
+        self.citizen_password = citizens["password"]
         citizens["role"] = "e-ID password of " + ", ".join(
             f"{p.personal_id} {p.full_name}" for p in people[:2]
         )
@@ -94,6 +99,7 @@ class Command(BaseCommand):
             "SECURE_COOKIES": os.environ.get("SECURE_COOKIES", "false"),
             "DEMO": "true",
             "DEV_IDP": "true",
+            "DEV_IDP_PASSWORD": self.citizen_password,
         }
         manage = [sys.executable, "-m", "motcua.cli"]
         children = {

@@ -1,0 +1,114 @@
+"""The local (embedded) base registries: population, businesses and the citizens' document store.
+
+They stand in for the national population database, the business registry and the citizen's
+document store ("kho dữ liệu") in the demo and in tests; production talks to the real ones through
+the HTTP adapters. Places are kept as place values (JSON, see motcua.places.values).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Household(models.Model):
+    code = models.CharField(_("household code"), max_length=20, unique=True)
+    head_personal_id = models.CharField(_("head of household"), max_length=12, db_index=True)
+    address = models.JSONField(_("address"))
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Person(models.Model):
+    """One person of the population registry (domain.md §6)."""
+
+    class Marital(models.TextChoices):
+        SINGLE = "single", _("Single")
+        MARRIED = "married", _("Married")
+        DIVORCED = "divorced", _("Divorced")
+        WIDOWED = "widowed", _("Widowed")
+
+    personal_id = models.CharField(_("personal identification number"), max_length=12, unique=True)
+    full_name = models.CharField(_("full name"), max_length=150)
+    other_names = models.CharField(_("other names"), max_length=150, blank=True)
+    date_of_birth = models.DateField(_("date of birth"))
+    sex = models.CharField(_("sex"), max_length=6)
+    place_of_birth = models.JSONField(_("place of birth"))
+    birth_registration_place = models.JSONField(_("place of birth registration"))
+    home_town = models.JSONField(_("home town"))
+    ethnicity = models.CharField(_("ethnicity"), max_length=40)
+    religion = models.CharField(_("religion"), max_length=40, blank=True)
+    nationality = models.CharField(_("nationality"), max_length=2, default="VN")
+    id_card_issued_on = models.DateField(_("ID card issued on"), null=True, blank=True)
+    id_card_expires_on = models.DateField(_("ID card expires on"), null=True, blank=True)
+    permanent_residence = models.JSONField(_("permanent residence"), null=True, blank=True)
+    temporary_residence = models.JSONField(_("temporary residence"), null=True, blank=True)
+    current_residence = models.JSONField(_("current residence"), null=True, blank=True)
+    marital_status = models.CharField(_("marital status"), max_length=10, choices=Marital.choices)
+    household = models.ForeignKey(
+        Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    relation_to_head = models.CharField(_("relation to the head of household"), max_length=20, blank=True)
+    father_personal_id = models.CharField(max_length=12, blank=True, db_index=True)
+    mother_personal_id = models.CharField(max_length=12, blank=True, db_index=True)
+    spouse_personal_id = models.CharField(max_length=12, blank=True)
+    date_of_death = models.DateField(_("date of death"), null=True, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    born_abroad = models.BooleanField(default=False)
+    naturalised = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("person (population registry)")
+        verbose_name_plural = _("people (population registry)")
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.personal_id})"
+
+
+class Business(models.Model):
+    """One business of the business registry."""
+
+    enterprise_code = models.CharField(_("enterprise code"), max_length=14, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30)
+    status = models.CharField(_("status"), max_length=20, default="active")
+    head_office = models.JSONField(_("head office"))
+    registered_on = models.DateField(_("registration date"))
+    business_lines = models.JSONField(_("business lines"), default=list)
+    representatives = models.JSONField(
+        _("legal representatives"), default=list, help_text=_("Personal identification numbers.")
+    )
+
+    class Meta:
+        verbose_name = _("business (business registry)")
+        verbose_name_plural = _("businesses (business registry)")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.enterprise_code})"
+
+
+class StoredDocument(models.Model):
+    """An item of a person's or business's document store, reusable in later applications."""
+
+    owner_personal_id = models.CharField(max_length=12, blank=True, db_index=True)
+    owner_enterprise_code = models.CharField(max_length=14, blank=True, db_index=True)
+    kind = models.CharField(_("kind"), max_length=40)
+    number = models.CharField(_("number"), max_length=40)
+    issuer = models.CharField(_("issuer"), max_length=200)
+    issued_on = models.DateField(_("issued on"))
+    data = models.JSONField(_("data"), default=dict)
+    file = models.FileField(_("file"), upload_to="document-store/%Y/%m/", blank=True)
+
+    class Meta:
+        verbose_name = _("stored document")
+        verbose_name_plural = _("stored documents")
+        indexes = [models.Index(fields=["owner_personal_id", "kind"], name="stored_doc_owner_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.number}"

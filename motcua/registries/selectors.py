@@ -1,0 +1,33 @@
+"""Reads of the local registries used outside the registry adapters."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from motcua.core.time import today
+from motcua.registries.models import Person
+
+
+def registry_person_for_sign_in(personal_id: str) -> dict[str, Any] | None:
+    """The development identity provider's people are the synthetic population: a living person of
+    at least 14 (old enough for a level-2 e-ID) with their identity details, or None."""
+    person = Person.objects.filter(
+        personal_id=personal_id,
+        date_of_death__isnull=True,
+        date_of_birth__lte=today() - timedelta(days=14 * 365),
+    ).first()
+    if person is None:
+        return None
+    return {
+        "personal_id": person.personal_id,
+        "full_name": person.full_name,
+        "date_of_birth": person.date_of_birth,
+        "sex": person.sex,
+        "email": person.email,
+        "phone": person.phone,
+    }
+
+
+def registry_is_empty() -> bool:
+    return not Person.objects.exists()
