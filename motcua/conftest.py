@@ -20,15 +20,20 @@ def _clear_cache():
     cache.clear()
 
 
-@pytest.fixture
-def admin_client(client, admin_user):
-    """A superuser signed in with password and second factor, as the back office requires."""
+def sign_in_with_second_factor(client, user):
+    """Sign ``user`` in as the back office requires: a session that passed password and TOTP."""
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    device = TOTPDevice.objects.create(user=admin_user, name="test", confirmed=True)
-    client.force_login(admin_user)
+    device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """A superuser signed in with password and second factor."""
+    return sign_in_with_second_factor(client, admin_user)

@@ -1,13 +1,12 @@
 from datetime import date
 
 import pytest
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from motcua.accounts.assisted import assisted_session_start
 from motcua.accounts.models import AssistedSession
 from motcua.accounts.services import membership_grant, roles_ensure_defaults
 from motcua.audit.models import AuditRecord
+from motcua.conftest import sign_in_with_second_factor
 from motcua.core.errors import PermissionDenied, ValidationError
 from motcua.places.models import Agency
 
@@ -23,15 +22,6 @@ def counter(django_user_model, loaded_places):
         actor=None, user=receiver, agency=agency, role_key="receiver", valid_from=date(2025, 7, 1)
     )
     return receiver, agency
-
-
-def signed_in(client, user):
-    device = TOTPDevice.objects.create(user=user, name="t", confirmed=True)
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
 
 
 def test_a_receiver_records_the_identity_check_and_serves_the_citizen(counter):
@@ -92,7 +82,7 @@ def test_only_at_the_officials_own_counter(counter):
 
 def test_desk_flow(client, counter):
     receiver, agency = counter
-    client = signed_in(client, receiver)
+    client = sign_in_with_second_factor(client, receiver)
     html = client.get("/van-phong/").content.decode()
     assert "Hỗ trợ công dân đang có mặt tại quầy" in html
     response = client.post(
