@@ -268,6 +268,13 @@ LOGGING = {
     },
 }
 
+# --- Base registries: the local tables unless a URL is set (JSON contract: docs/registries.md) -------
+REGISTRY_POPULATION_URL = env.str("REGISTRY_POPULATION_URL", default="")
+REGISTRY_BUSINESS_URL = env.str("REGISTRY_BUSINESS_URL", default="")
+REGISTRY_DOCUMENT_STORE_URL = env.str("REGISTRY_DOCUMENT_STORE_URL", default="")
+REGISTRY_TOKEN = env.str("REGISTRY_TOKEN", default="")
+REGISTRY_TIMEOUT = env.float("REGISTRY_TIMEOUT", default=3.0)
+
 # --- Notifications --------------------------------------------------------------------------------
 MOTCUA_SMS_GATEWAY = env.str("SMS_GATEWAY", default="motcua.notifications.adapters.local.LocalSmsGateway")
 MOTCUA_EMAIL_SENDER = env.str("EMAIL_SENDER", default="motcua.notifications.adapters.local.DjangoEmailSender")
