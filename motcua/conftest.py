@@ -1,5 +1,6 @@
 import pytest
 
+from motcua.catalogue.services import catalogue_load
 from motcua.places.services import places_load
 
 
@@ -37,3 +38,12 @@ def sign_in_with_second_factor(client, user):
 def admin_client(client, admin_user):
     """A superuser signed in with password and second factor."""
     return sign_in_with_second_factor(client, admin_user)
+
+
+@pytest.fixture(scope="session")
+def loaded_catalogue(django_db_setup, django_db_blocker):
+    """The shipped catalogue, loaded once per test session (committed)."""
+    with django_db_blocker.unblock():
+        report = catalogue_load()
+        assert report.ok, [str(e) for e in report.errors]
+        return report

@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("van-phong/", include("motcua.accounts.urls")),
     path("tai-khoan/", include("motcua.accounts.citizen_urls")),
+    path("tai-khoan/", include("motcua.registries.urls")),
     path("oidc/", include("mozilla_django_oidc.urls")),
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:backoffice-login", query_string=True)),
     path("admin/", admin.site.urls),

@@ -112,3 +112,39 @@ class StoredDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.number}"
+
+
+class DataAccess(models.Model):
+    """One read of a person's registry data: whose, which attributes, who read it, why, when.
+
+    domain.md §6: every access is recorded and the person can see it ("Ai đã xem dữ liệu của tôi").
+    """
+
+    class Accessor(models.TextChoices):
+        SELF = "self", _("The person themself")
+        OFFICIAL = "official", _("An official")
+        SYSTEM = "system", _("The system")
+
+    personal_id = models.CharField(_("whose data"), max_length=12, db_index=True)
+    attributes = models.JSONField(_("attributes read"), default=list)
+    source = models.CharField(_("registry"), max_length=40)
+    accessor_kind = models.CharField(_("read by"), max_length=10, choices=Accessor.choices)
+    accessor = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("reader"),
+    )
+    purpose = models.CharField(_("purpose"), max_length=200)
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("data access")
+        verbose_name_plural = _("data accesses")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["personal_id", "-at"], name="data_access_person_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.personal_id} {self.source} {self.at:%Y-%m-%d %H:%M}"

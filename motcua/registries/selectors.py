@@ -31,3 +31,10 @@ def registry_person_for_sign_in(personal_id: str) -> dict[str, Any] | None:
 
 def registry_is_empty() -> bool:
     return not Person.objects.exists()
+
+
+def data_access_list_for_person(*, personal_id: str, limit: int = 200):
+    """Who read this person's registry data, newest first (their "who accessed my data" page)."""
+    from motcua.registries.models import DataAccess
+
+    return DataAccess.objects.filter(personal_id=personal_id).select_related("accessor")[:limit]
