@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
+import pycountry
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from motcua.accounts.citizen_views import citizen_login_required
 from motcua.catalogue.selectors import procedure_version_in_force
 from motcua.core.errors import NotFound
+from motcua.registries.attributes import attribute_label
 from motcua.registries.selectors import data_access_list_for_person
 from motcua.registries.services import prefill
 
@@ -23,19 +29,56 @@ def prefill_preview(request: HttpRequest, code: str) -> HttpResponse:
         version = procedure_version_in_force(code=code)
     except NotFound as error:
         raise Http404(str(error)) from error
-    labels = {f["key"]: f["label"] for s in version.data["form"]["sections"] for f in s["fields"]}
+    fields = {f["key"]: f for s in version.data["form"]["sections"] for f in s["fields"]}
     form = prefill(
         definition=version.data,
         applicant=request.user,
         purpose=f"Xem trước dữ liệu điền sẵn cho thủ tục {version.code}",
     )
-    rows = [(labels.get(key, {"vi": key, "en": key}), value) for key, value in form.values.items()]
-    manual = [labels.get(key, {"vi": key, "en": key}) for key in form.manual]
+    order = {key: index for index, key in enumerate(fields)}
+    rows = [
+        (fields[key]["label"], _display(fields[key], item.value), item)
+        for key, item in sorted(form.values.items(), key=lambda kv: order.get(kv[0], 0))
+        if key in fields
+    ]
+    manual = [fields[key]["label"] for key in form.manual if key in fields]
     return render(
         request,
         "registries/prefill_preview.html",
         {"version": version, "rows": rows, "manual": manual, "form": form},
     )
+
+
+def _display(field: dict, value: Any) -> str:
+    """A registry value as a person reads it: dates day-first, options by their label, countries and
+    places by name."""
+    english = (get_language() or "vi").startswith("en")
+    if isinstance(value, dict):
+        return ", ".join(part for part in (value.get("text", ""), value.get("label", "")) if part) or str(
+            value
+        )
+    if field.get("type") == "date" and isinstance(value, str):
+        try:
+            return date.fromisoformat(value[:10]).strftime("%d/%m/%Y")
+        except ValueError:
+            return value
+    for option in field.get("options", []):
+        if option["value"] == value:
+            return option["label"]["en" if english else "vi"]
+    if field.get("type") == "country" and isinstance(value, str):
+        country = pycountry.countries.get(alpha_2=value)
+        return "Việt Nam" if value == "VN" and not english else (country.name if country else value)
+    words = {
+        "male": ("Nam", "Male"),
+        "female": ("Nữ", "Female"),
+        "single": ("Độc thân", "Single"),
+        "married": ("Đã kết hôn", "Married"),
+        "divorced": ("Đã ly hôn", "Divorced"),
+        "widowed": ("Góa", "Widowed"),
+    }
+    if value in words:
+        return words[value][1 if english else 0]
+    return str(value)
 
 
 @never_cache
@@ -46,4 +89,8 @@ def access_log(request: HttpRequest) -> HttpResponse:
     entries = (
         data_access_list_for_person(personal_id=request.user.personal_id) if request.user.personal_id else []
     )
-    return render(request, "registries/access_log.html", {"entries": entries})
+    english = (get_language() or "vi").startswith("en")
+    rows = [
+        (entry, ", ".join(attribute_label(a, english=english) for a in entry.attributes)) for entry in entries
+    ]
+    return render(request, "registries/access_log.html", {"rows": rows})

@@ -6,19 +6,6 @@ from playwright.sync_api import Page, expect
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def provider_at_live_server(live_server, settings, transactional_db):
-    from motcua.accounts.devidp.services import dev_identities_ensure
-
-    base = f"{live_server.url}/dev-idp"
-    settings.OIDC_OP_ISSUER = base
-    settings.OIDC_OP_TOKEN_ENDPOINT = f"{base}/token"
-    settings.OIDC_OP_USER_ENDPOINT = f"{base}/userinfo"
-    settings.OIDC_OP_JWKS_ENDPOINT = f"{base}/jwks"
-    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = "/dev-idp/authorize"
-    dev_identities_ensure(password="mat-khau-cong-dan")
-
-
 def test_citizen_signs_in_with_the_development_provider(
     page: Page, live_server, provider_at_live_server, screenshots
 ):

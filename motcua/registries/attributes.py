@@ -1,0 +1,46 @@
+"""Names people understand for the population registry's attributes (domain.md §6)."""
+
+from __future__ import annotations
+
+ATTRIBUTES: dict[str, tuple[str, str]] = {
+    "full_name": ("họ và tên", "full name"),
+    "other_names": ("tên gọi khác", "other names"),
+    "personal_id": ("số định danh cá nhân", "personal identification number"),
+    "date_of_birth": ("ngày sinh", "date of birth"),
+    "sex": ("giới tính", "sex"),
+    "place_of_birth": ("nơi sinh", "place of birth"),
+    "birth_registration_place": ("nơi đăng ký khai sinh", "place of birth registration"),
+    "home_town": ("quê quán", "home town"),
+    "ethnicity": ("dân tộc", "ethnicity"),
+    "religion": ("tôn giáo", "religion"),
+    "nationality": ("quốc tịch", "nationality"),
+    "id_card": ("thẻ căn cước", "identity card"),
+    "permanent_residence": ("nơi thường trú", "permanent residence"),
+    "temporary_residence": ("nơi tạm trú", "temporary residence"),
+    "current_residence": ("nơi ở hiện tại", "current residence"),
+    "marital_status": ("tình trạng hôn nhân", "marital status"),
+    "date_of_death": ("ngày mất", "date of death"),
+    "phone": ("số điện thoại", "phone"),
+    "email": ("thư điện tử", "e-mail"),
+    "household": ("hộ gia đình", "household"),
+    "children": ("con", "children"),
+    "head_full_name": ("họ tên chủ hộ", "head of household"),
+    "relation": ("quan hệ với chủ hộ", "relation to the head"),
+}
+RELATIVES = {
+    "father": ("cha", "father"),
+    "mother": ("mẹ", "mother"),
+    "spouse": ("vợ/chồng", "spouse"),
+    "household": ("hộ", "household"),
+    "id_card": ("thẻ căn cước", "ID card"),
+}
+
+
+def attribute_label(path: str, *, english: bool = False) -> str:
+    """``"spouse.full_name"`` → ``"họ và tên (vợ/chồng)"``."""
+    index = 1 if english else 0
+    head, _, rest = path.partition(".")
+    if rest and head in RELATIVES:
+        inner = ATTRIBUTES.get(rest.split(".")[-1], (rest, rest))[index]
+        return f"{inner} ({RELATIVES[head][index]})"
+    return ATTRIBUTES.get(path, (path, path))[index]
