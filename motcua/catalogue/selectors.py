@@ -150,3 +150,47 @@ def procedure_list_in_force(
         and (level is None or p.competent_level == level)
     ]
     return sorted(selected, key=lambda p: (p.name_vi, p.code))
+
+
+@dataclass(frozen=True)
+class ReuseRow:
+    code: str
+    name: str
+    fields: int
+    prefilled: int
+    documents: int
+    reusable: int
+
+    @property
+    def share(self) -> float:
+        return self.prefilled / self.fields if self.fields else 0.0
+
+
+def catalogue_reuse_report(*, on: date | None = None) -> list[ReuseRow]:
+    """For each procedure in force: how many form fields its mapping fills from registries, and how
+    many documents can be replaced by a stored document or registry data ("enter data once")."""
+    rows = []
+    versions = (
+        ProcedureVersion.objects.in_force_on(on or today())
+        .select_related("procedure")
+        .order_by("procedure__code", "-version")
+    )
+    seen: set[str] = set()
+    for version in versions:
+        if version.procedure.code in seen:
+            continue
+        seen.add(version.procedure.code)
+        d = version.data
+        fields = [f["key"] for s in d["form"]["sections"] for f in s["fields"]]
+        mapped = set(d.get("prefill", {}))
+        rows.append(
+            ReuseRow(
+                code=version.procedure.code,
+                name=d["name"]["vi"],
+                fields=len(fields),
+                prefilled=sum(1 for f in fields if f in mapped),
+                documents=len(d["documents"]),
+                reusable=sum(1 for doc in d["documents"] if doc.get("replaceable_by")),
+            )
+        )
+    return rows

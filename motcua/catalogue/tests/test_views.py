@@ -100,3 +100,12 @@ def test_non_utf8_file_is_reported_not_crashed(tmp_path):
     (tmp_path / "bad.yaml").write_bytes(b"code: caf\xe9\n")
     (error,) = catalogue_check(path=tmp_path).errors
     assert "not UTF-8" in str(error)
+
+
+def test_reuse_report_prints_every_procedure_and_the_average(loaded_catalogue, capsys):
+    from django.core.management import call_command
+
+    call_command("catalogue", "reuse-report")
+    out = capsys.readouterr().out
+    assert "1.001193" in out and "Đăng ký khai sinh" in out
+    assert "average share of fields filled from registries:" in out and "over 27 procedures" in out
