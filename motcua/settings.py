@@ -229,7 +229,7 @@ AXES_COOLOFF_TIME = env.int("LOGIN_LOCKOUT_MINUTES", default=15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "motcua.accounts.views.locked_out"
-AXES_CLIENT_IP_CALLABLE = "motcua.core.http.client_ip_or_unknown"
+AXES_CLIENT_IP_CALLABLE = "motcua.core.http.client_ip"  # None without an address: axes stores null
 AXES_VERBOSE = False
 # Back office: a TOTP code after the password, and sign-out after inactivity.
 OTP_TOTP_ISSUER = env.str("OTP_ISSUER", default="motcua")

@@ -1,10 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.generic import RedirectView
 
 from motcua.api import api
 from motcua.core import views as core_views
+from motcua.core.converters import ProcedureCodeConverter
+
+register_converter(ProcedureCodeConverter, "procedure_code")  # before the apps' URL modules load
 
 urlpatterns = [
     path("", core_views.home, name="home"),

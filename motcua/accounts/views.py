@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -24,7 +23,7 @@ from motcua.accounts.selectors import can_use_back_office, memberships_in_force
 from motcua.audit.services import audit_record
 from motcua.core import ratelimit
 from motcua.core.errors import MotcuaError, PermissionDenied
-from motcua.core.http import client_ip
+from motcua.core.http import client_ip, safe_next
 from motcua.core.time import today
 from motcua.places.models import Agency
 
@@ -32,14 +31,14 @@ PENDING_SECONDS = 300  # the password step is valid this long without a code
 OTP_WINDOW = 300
 
 
-def _safe_next(request: HttpRequest, default: str = "/van-phong/") -> str:
-    target = (
-        request.POST.get("next") or request.GET.get("next") or request.session.get("pre2fa_next") or default
+def _safe_next(request: HttpRequest) -> str:
+    return safe_next(
+        request,
+        request.POST.get("next"),
+        request.GET.get("next"),
+        request.session.get("pre2fa_next"),
+        default="/van-phong/",
     )
-    ok = url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return target if ok else default
 
 
 def _pending_user(request: HttpRequest) -> User | None:

@@ -5,25 +5,17 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalogue.models import ProcedureGroupVersion, ProcedureVersion
+from motcua.core.admin import ReadOnlyAdmin
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
+class SourceAdmin(ReadOnlyAdmin):
     @admin.display(description=_("YAML source"))
     def source(self, obj):
         return format_html('<pre class="yaml-source">{}</pre>', obj.source_yaml)
 
 
 @admin.register(ProcedureVersion)
-class ProcedureVersionAdmin(ReadOnlyAdmin):
+class ProcedureVersionAdmin(SourceAdmin):
     list_display = (
         "code",
         "version",
@@ -61,7 +53,7 @@ class ProcedureVersionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ProcedureGroupVersion)
-class ProcedureGroupVersionAdmin(ReadOnlyAdmin):
+class ProcedureGroupVersionAdmin(SourceAdmin):
     list_display = ("code", "version", "name_vi", "effective_from", "effective_to")
     search_fields = ("group__code", "name_vi")
     list_select_related = ("group",)

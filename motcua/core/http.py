@@ -6,6 +6,7 @@ import ipaddress
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -26,7 +27,11 @@ def client_ip(request: HttpRequest) -> str | None:
         return None
 
 
-def client_ip_or_unknown(request: HttpRequest) -> str | None:
-    """``client_ip`` for django-axes; None when there is no address (its IP columns allow null, and
-    PostgreSQL's inet type refuses a placeholder string)."""
-    return client_ip(request)
+def safe_next(request: HttpRequest, *candidates: str | None, default: str = "/") -> str:
+    """The first candidate URL, if it stays on this site; else ``default`` (no open redirects)."""
+    target = next((c for c in candidates if c), default)
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default

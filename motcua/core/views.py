@@ -8,11 +8,11 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from motcua.core.context_processors import TEXT_SIZE_COOKIE, TEXT_SIZES
+from motcua.core.http import safe_next
 from motcua.core.time import now
 from motcua.places.calendar import WorkCalendar
 
@@ -32,20 +32,13 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _safe_next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.META.get("HTTP_REFERER") or "/"
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return "/"
-
-
 @require_POST
 def text_size(request: HttpRequest) -> HttpResponse:
     """Switch between normal and large text; remembered for a year, works without JavaScript."""
     size = request.POST.get("size")
-    response = HttpResponseRedirect(_safe_next(request))
+    response = HttpResponseRedirect(
+        safe_next(request, request.POST.get("next"), request.META.get("HTTP_REFERER"))
+    )
     if size in TEXT_SIZES:
         response.set_cookie(
             TEXT_SIZE_COOKIE,

@@ -5,5 +5,5 @@ from motcua.registries import views
 app_name = "registries"
 urlpatterns = [
     path("truy-cap-du-lieu", views.access_log, name="access-log"),
-    path("dien-san/<str:code>", views.prefill_preview, name="prefill-preview"),
+    path("dien-san/<procedure_code:code>", views.prefill_preview, name="prefill-preview"),
 ]

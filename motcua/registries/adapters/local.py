@@ -50,6 +50,11 @@ def _person_dict(person: Person) -> dict[str, Any]:
     }
 
 
+def _relative_dict(person: Person) -> dict[str, Any]:
+    full = _person_dict(person)
+    return {k: full[k] for k in RELATIVE_FIELDS}
+
+
 class LocalPopulationRegistry:
     code = "population.local"
 
@@ -78,11 +83,11 @@ class LocalPopulationRegistry:
             ("spouse", person.spouse_personal_id),
         ):
             relative = relatives.get(pid)
-            record[role] = {k: _person_dict(relative)[k] for k in RELATIVE_FIELDS} if relative else None
+            record[role] = _relative_dict(relative) if relative else None
         children = Person.objects.filter(
             **{f"{'father' if person.sex == 'male' else 'mother'}_personal_id": person.personal_id}
         ).order_by("date_of_birth")
-        record["children"] = [{k: _person_dict(c)[k] for k in RELATIVE_FIELDS} for c in children]
+        record["children"] = [_relative_dict(c) for c in children]
         if person.household is not None:
             head = Person.objects.filter(personal_id=person.household.head_personal_id).first()
             record["household"] = {

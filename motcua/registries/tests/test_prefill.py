@@ -103,3 +103,12 @@ def test_every_shipped_prefill_mapping_names_population_attributes_the_registry_
                 if head not in known:
                     unknown.add(source)
     assert not unknown, sorted(unknown)
+
+
+@pytest.mark.parametrize(
+    "path", ["/tai-khoan/dien-san/%00", "/tai-khoan/dien-san/abc", "/tai-khoan/dien-san/9.999999"]
+)
+def test_prefill_page_with_an_odd_or_unknown_code_is_not_found(client, person, path):
+    _, user = person
+    client.force_login(user, backend="motcua.accounts.oidc.CitizenOIDCBackend")
+    assert client.get(path).status_code == 404
