@@ -38,3 +38,16 @@ def data_access_list_for_person(*, personal_id: str, limit: int = 200):
     from motcua.registries.models import DataAccess
 
     return DataAccess.objects.filter(personal_id=personal_id).select_related("accessor")[:limit]
+
+
+def registry_sample_adults(*, count: int = 2) -> list[tuple[str, str]]:
+    """A few living adults with both parents on record: good demo sign-ins, the form fills fully."""
+    rows = (
+        Person.objects.filter(
+            date_of_death__isnull=True, date_of_birth__lte=today() - timedelta(days=18 * 365)
+        )
+        .exclude(mother_personal_id="")
+        .order_by("personal_id")
+        .values_list("personal_id", "full_name")
+    )
+    return list(rows[:count])

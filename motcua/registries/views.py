@@ -29,7 +29,12 @@ def prefill_preview(request: HttpRequest, code: str) -> HttpResponse:
         version = procedure_version_in_force(code=code)
     except NotFound as error:
         raise Http404(str(error)) from error
-    fields = {f["key"]: f for s in version.data["form"]["sections"] for f in s["fields"]}
+    # Label each field with its section ("Người mẹ — Họ và tên"): forms repeat field names per person.
+    fields = {
+        f["key"]: {**f, "label": {lang: f"{s['title'][lang]} — {f['label'][lang]}" for lang in ("vi", "en")}}
+        for s in version.data["form"]["sections"]
+        for f in s["fields"]
+    }
     form = prefill(
         definition=version.data,
         applicant=request.user,

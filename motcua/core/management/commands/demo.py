@@ -22,7 +22,7 @@ from motcua.accounts.devidp.services import dev_identities_ensure
 from motcua.accounts.services import demo_admin_ensure
 from motcua.catalogue.services import catalogue_load
 from motcua.places.selectors import places_loaded
-from motcua.registries.selectors import registry_is_empty
+from motcua.registries.selectors import registry_is_empty, registry_sample_adults
 
 SHOWN = ("admin", "citizens", "benthanh.receiver", "benthanh.processor", "benthanh.signer", "hcm.leader")
 
@@ -79,8 +79,9 @@ class Command(BaseCommand):
         }
         people = dev_identities_ensure(password=citizens["password"])
         self.citizen_password = citizens["password"]
-        citizens["role"] = "e-ID password of " + ", ".join(
-            f"{p.personal_id} {p.full_name}" for p in people[:2]
+        examples = registry_sample_adults(count=2) or [(p.personal_id, p.full_name) for p in people[:2]]
+        citizens["role"] = "e-ID password of every adult of the synthetic population, e.g. " + ", ".join(
+            f"{pid} {name}" for pid, name in examples
         )
         accounts = [admin, citizens, *demo_officials_ensure(known=known)]
         path.write_text(json.dumps(accounts, indent=2, ensure_ascii=False))
