@@ -223,6 +223,9 @@ OIDC_DEV_IDP_ISSUER = env.str("OIDC_DEV_IDP_ISSUER", default="")  # empty: deriv
 # shared demo password, which `make demo` prints.
 DEV_IDP_PEOPLE = "motcua.registries.selectors.registry_person_for_sign_in"
 DEV_IDP_PASSWORD = env.str("DEV_IDP_PASSWORD", default="")
+# Who the business registry names legal representative may act for the business (accounts.authorize
+# asks through this function, since accounts sits below registries).
+ACCOUNTS_LEGAL_REPRESENTATIVE_CHECK = "motcua.registries.selectors.is_legal_representative"
 # Officials: lock out after repeated failures from one username and address (django-axes).
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.int("LOGIN_LOCKOUT_MINUTES", default=15) / 60  # hours

@@ -185,19 +185,25 @@ def authorize(actor: Any, permission: str, obj: Any = None, *, on: date | None =
 
 
 def _acts_for(actor: Any, obj: Any, *, on: date | None) -> bool:
-    """A recorded authorisation (ủy quyền) lets ``actor`` act for the dossier's applicant: a person
-    (e.g. a parent for a child) or, for a business's dossier, the enterprise. Being named legal
-    representative in the business registry is the other way to act for a business (registries)."""
+    """Whether ``actor`` may act for the dossier's applicant: through a recorded authorisation (ủy
+    quyền) — for a person (e.g. a parent for a child) or a business — or, for a business, because the
+    business registry names them legal representative."""
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
     from motcua.accounts.selectors import authorisation_covers, authorisation_covers_enterprise
 
     day = on or today()
     if obj.applicant_enterprise_code:
-        return authorisation_covers_enterprise(
+        if authorisation_covers_enterprise(
             grantee=actor,
             enterprise_code=obj.applicant_enterprise_code,
             on=day,
             procedure_code=obj.procedure_code,
-        )
+        ):
+            return True
+        check = import_string(settings.ACCOUNTS_LEGAL_REPRESENTATIVE_CHECK)
+        return bool(check(getattr(actor, "personal_id", ""), obj.applicant_enterprise_code))
     return authorisation_covers(
         grantee=actor, grantor_id=obj.applicant_id, on=day, procedure_code=obj.procedure_code
     )

@@ -67,3 +67,12 @@ def authorisation_covers_enterprise(
         not codes or (procedure_code is not None and procedure_code in codes)
         for codes in rows.values_list("procedure_codes", flat=True)
     )
+
+
+def enterprise_authorisations_for(grantee: Any, *, on: date) -> QuerySet[Authorisation]:
+    """The businesses ``grantee`` may act for through a recorded authorisation in force."""
+    return (
+        Authorisation.objects.filter(_in_force(on), grantee=grantee, revoked_at__isnull=True)
+        .exclude(enterprise_code="")
+        .order_by("enterprise_code")
+    )

@@ -51,3 +51,31 @@ def registry_sample_adults(*, count: int = 2) -> list[tuple[str, str]]:
         .values_list("personal_id", "full_name")
     )
     return list(rows[:count])
+
+
+def is_legal_representative(personal_id: str, enterprise_code: str) -> bool:
+    """Whether the business registry names this person legal representative of this active business.
+
+    accounts.authorize asks this (through settings.ACCOUNTS_LEGAL_REPRESENTATIVE_CHECK) to let a
+    representative act for the business. The answer is cached for a few minutes, since one page may
+    check many dossiers; a registry that cannot answer grants nothing (a recorded authorisation still
+    works).
+    """
+    from django.core.cache import cache
+
+    from motcua.registries.adapters import business_registry
+    from motcua.registries.adapters.base import RegistryUnavailable
+
+    if not personal_id or not enterprise_code:
+        return False
+    key = f"registries:representatives:{enterprise_code}"
+    representatives = cache.get(key)
+    if representatives is None:
+        try:
+            record = business_registry().lookup(enterprise_code)
+        except RegistryUnavailable:
+            return False
+        active = record is not None and record.get("status", "active") == "active"
+        representatives = list(record.get("legal_representatives") or []) if active and record else []
+        cache.set(key, representatives, 300)
+    return personal_id in representatives

@@ -13,8 +13,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from motcua.accounts.citizen_views import citizen_login_required
+from motcua.accounts.selectors import enterprise_authorisations_for
 from motcua.catalogue.selectors import procedure_version_in_force
 from motcua.core.errors import NotFound
+from motcua.core.time import today
+from motcua.registries.adapters import business_registry
+from motcua.registries.adapters.base import RegistryUnavailable
 from motcua.registries.attributes import attribute_label
 from motcua.registries.selectors import data_access_list_for_person
 from motcua.registries.services import prefill
@@ -99,3 +103,35 @@ def access_log(request: HttpRequest) -> HttpResponse:
         (entry, ", ".join(attribute_label(a, english=english) for a in entry.attributes)) for entry in entries
     ]
     return render(request, "registries/access_log.html", {"rows": rows})
+
+
+@never_cache
+@require_GET
+@citizen_login_required
+def businesses(request: HttpRequest) -> HttpResponse:
+    """The businesses the citizen may act for: as the legal representative the business registry
+    names, or through a recorded authorisation."""
+    represented: list[dict[str, Any]] = []
+    unavailable = False
+    if request.user.personal_id:
+        try:
+            represented = business_registry().represented_by(request.user.personal_id)
+        except RegistryUnavailable:
+            unavailable = True
+    authorisations = list(enterprise_authorisations_for(request.user, on=today()))
+    names = {}
+    for authorisation in authorisations:
+        try:
+            record = business_registry().lookup(authorisation.enterprise_code)
+        except RegistryUnavailable:
+            record, unavailable = None, True
+        names[authorisation.enterprise_code] = (record or {}).get("name", "")
+    return render(
+        request,
+        "registries/businesses.html",
+        {
+            "represented": represented,
+            "authorised": [(a, names.get(a.enterprise_code, "")) for a in authorisations],
+            "unavailable": unavailable,
+        },
+    )

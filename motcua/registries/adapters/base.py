@@ -23,6 +23,10 @@ class BusinessRegistry(Protocol):
 
     def lookup(self, enterprise_code: str) -> dict[str, Any] | None: ...
 
+    def represented_by(self, personal_id: str) -> list[dict[str, Any]]:
+        """The businesses that name this person as a legal representative."""
+        ...
+
 
 class DocumentStore(Protocol):
     code: str

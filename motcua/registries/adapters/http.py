@@ -122,6 +122,14 @@ def _object(body: Any) -> dict[str, Any] | None:
     return body
 
 
+def _list(body: Any) -> list[dict[str, Any]]:
+    if body is None:
+        return []
+    if not isinstance(body, list) or not all(isinstance(item, dict) for item in body):
+        raise RegistryUnavailable("the registry answered with something other than a list")
+    return body
+
+
 class HttpPopulationRegistry(_HttpRegistry):
     code = "population.http"
 
@@ -135,6 +143,9 @@ class HttpBusinessRegistry(_HttpRegistry):
     def lookup(self, enterprise_code: str) -> dict[str, Any] | None:
         return _object(self._request("GET", f"/businesses/{enterprise_code}"))
 
+    def represented_by(self, personal_id: str) -> list[dict[str, Any]]:
+        return _list(self._request("GET", "/businesses", params={"representative": personal_id}))
+
 
 class HttpDocumentStore(_HttpRegistry):
     code = "document_store.http"
@@ -147,12 +158,7 @@ class HttpDocumentStore(_HttpRegistry):
             for k, v in (("personal_id", personal_id), ("enterprise_code", enterprise_code), ("kind", kind))
             if v
         }
-        body = self._request("GET", "/documents", params=params)
-        if body is None:
-            return []
-        if not isinstance(body, list) or not all(isinstance(item, dict) for item in body):
-            raise RegistryUnavailable("the document store answered with something other than a list")
-        return body
+        return _list(self._request("GET", "/documents", params=params))
 
     def put(
         self,

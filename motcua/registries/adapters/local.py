@@ -106,16 +106,25 @@ class LocalBusinessRegistry:
         business = Business.objects.filter(enterprise_code=enterprise_code).first()
         if business is None:
             return None
-        return {
-            "enterprise_code": business.enterprise_code,
-            "name": business.name,
-            "kind": business.kind,
-            "status": business.status,
-            "head_office_address": business.head_office,
-            "registered_on": business.registered_on.isoformat(),
-            "business_lines": business.business_lines,
-            "legal_representatives": business.representatives,
-        }
+        return _business_dict(business)
+
+    def represented_by(self, personal_id: str) -> list[dict[str, Any]]:
+        # JSON "contains" is not portable to SQLite: narrow by text, then check membership exactly.
+        rows = Business.objects.filter(representatives__icontains=personal_id).order_by("name")
+        return [_business_dict(b) for b in rows if personal_id in b.representatives]
+
+
+def _business_dict(business: Business) -> dict[str, Any]:
+    return {
+        "enterprise_code": business.enterprise_code,
+        "name": business.name,
+        "kind": business.kind,
+        "status": business.status,
+        "head_office_address": business.head_office,
+        "registered_on": business.registered_on.isoformat(),
+        "business_lines": business.business_lines,
+        "legal_representatives": business.representatives,
+    }
 
 
 class LocalDocumentStore:

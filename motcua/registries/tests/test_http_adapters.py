@@ -58,6 +58,10 @@ class Registry(BaseHTTPRequestHandler):
             return self._send(
                 200, {"enterprise_code": "0312345678", "legal_representatives": ["079090123456"]}
             )
+        if path == "/ok/businesses" and "representative=079090123456" in self.path:
+            return self._send(200, [{"enterprise_code": "0312345678", "name": "Công ty TNHH An"}])
+        if path == "/garbage-list/businesses":
+            return self._send(200, {"not": "a list"})
         if path == "/ok/documents":
             return self._send(200, [{"kind": "birth_certificate", "number": "12/2020"}])
         return self._send(404, {})
@@ -129,6 +133,10 @@ def test_business_registry_and_document_store(server):
     options = {"timeout": 0.5, "retries": 0, "breaker": CircuitBreaker()}
     business = HttpBusinessRegistry(base_url=f"{server}/ok", **options).lookup("0312345678")
     assert business["legal_representatives"] == ["079090123456"]
+    represented = HttpBusinessRegistry(base_url=f"{server}/ok", **options).represented_by("079090123456")
+    assert [b["enterprise_code"] for b in represented] == ["0312345678"]
+    with pytest.raises(RegistryUnavailable):
+        HttpBusinessRegistry(base_url=f"{server}/garbage-list", **options).represented_by("079090123456")
     store = HttpDocumentStore(base_url=f"{server}/ok", **options)
     assert store.list_for(personal_id="079090123456")[0]["kind"] == "birth_certificate"
     stored = store.put(
