@@ -78,7 +78,7 @@ def test_a_registry_that_does_not_answer_grants_nothing(business, settings):
 
 
 def test_the_local_registry_lists_the_businesses_a_person_represents(business):
-    company, representative, other = business
+    _, representative, other = business
     Business.objects.create(
         enterprise_code="0312345679",
         name="Hộ kinh doanh Lan",
