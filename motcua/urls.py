@@ -18,6 +18,7 @@ urlpatterns = [
     path("thu-tuc/", include("motcua.catalogue.urls")),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
+    path("van-phong/xac-minh/", include("motcua.registries.backoffice_urls")),
     path("van-phong/", include("motcua.accounts.urls")),
     path("tai-khoan/", include("motcua.accounts.citizen_urls")),
     path("tai-khoan/", include("motcua.registries.urls")),

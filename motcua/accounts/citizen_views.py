@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from motcua.accounts.contacts import contact_verification_confirm, contact_verification_start
 from motcua.accounts.models import ContactVerification
 from motcua.core.errors import ValidationError
+from motcua.notifications.models import Message
 
 
 def citizen_login_required(view):
@@ -94,3 +95,11 @@ def contact_confirm(request: HttpRequest) -> HttpResponse:
         return _profile(request, pending=channel, errors={f"{channel}_code": str(error)}, status=400)
     messages.success(request, _("Your contact details were updated."))
     return redirect("citizen:profile")
+
+
+@never_cache
+@citizen_login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """The citizen's in-app notices, newest first."""
+    items = Message.objects.filter(user=request.user, channel=Message.Channel.IN_APP)[:50]
+    return render(request, "accounts/inbox.html", {"items": items})

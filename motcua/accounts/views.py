@@ -170,9 +170,13 @@ def _desk(request: HttpRequest, *, form: AssistedForm | None = None, status: int
     memberships = list(memberships_in_force(request.user, on=today()).order_by("agency__name", "role__key"))
     agencies: dict[int, dict] = {}
     for m in memberships:
-        entry = agencies.setdefault(m.agency_id, {"agency": m.agency, "roles": [], "counter": False})
+        entry = agencies.setdefault(
+            m.agency_id, {"agency": m.agency, "roles": [], "counter": False, "verifier": False}
+        )
         entry["roles"].append(m.role)
-        entry["counter"] = entry["counter"] or "dossier.start_assisted" in (m.role.permissions or [])
+        granted = m.role.permissions or []
+        entry["counter"] = entry["counter"] or "dossier.start_assisted" in granted
+        entry["verifier"] = entry["verifier"] or "registry.resolve_exception" in granted
     for entry in agencies.values():
         if entry["counter"]:
             bound = form is not None and form.data.get("agency") == str(entry["agency"].pk)

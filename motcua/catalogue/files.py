@@ -247,6 +247,19 @@ def _check_procedure(source: SourceFile) -> None:
     for key in d.get("prefill", {}):
         if key not in fields:
             source.error(("prefill", key), f"prefill for {key!r}, which is not a field of the form")
+    filled = set(d.get("prefill", {}))
+    for dup in _duplicates(r["key"] for r in d.get("related", [])):
+        source.error(("related",), f"the key {dup!r} is used twice")
+    for i, related in enumerate(d.get("related", [])):
+        for part in ("personal_id_field", "date_of_birth_field"):
+            if related.get(part) and related[part] not in fields:
+                source.error(("related", i, part), f"{related[part]!r} is not a field of the form")
+        for key in related["prefill"]:
+            if key not in fields:
+                source.error(("related", i, "prefill", key), f"prefill for {key!r}, which is not a field")
+            elif key in filled:
+                source.error(("related", i, "prefill", key), f"{key!r} is already filled by another mapping")
+            filled.add(key)
     for s_index, section in enumerate(sections):
         conditions = [(("form", "sections", s_index, "show_if"), section.get("show_if"))]
         conditions += [

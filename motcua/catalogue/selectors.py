@@ -167,8 +167,9 @@ class ReuseRow:
 
 
 def catalogue_reuse_report(*, on: date | None = None) -> list[ReuseRow]:
-    """For each procedure in force: how many form fields its mapping fills from registries, and how
-    many documents can be replaced by a stored document or registry data ("enter data once")."""
+    """For each procedure in force: how many form fields its mappings fill from registries (the
+    applicant's record, their business's, and related people's), and how many documents can be
+    replaced by a stored document or registry data ("enter data once")."""
     rows = []
     versions = (
         ProcedureVersion.objects.in_force_on(on or today())
@@ -182,7 +183,7 @@ def catalogue_reuse_report(*, on: date | None = None) -> list[ReuseRow]:
         seen.add(version.procedure.code)
         d = version.data
         fields = [f["key"] for s in d["form"]["sections"] for f in s["fields"]]
-        mapped = set(d.get("prefill", {}))
+        mapped = set(d.get("prefill", {})) | {k for r in d.get("related", []) for k in r["prefill"]}
         rows.append(
             ReuseRow(
                 code=version.procedure.code,

@@ -122,6 +122,7 @@ class DataAccess(models.Model):
 
     class Accessor(models.TextChoices):
         SELF = "self", _("The person themself")
+        APPLICANT = "applicant", _("An applicant who declared a relation")
         OFFICIAL = "official", _("An official")
         SYSTEM = "system", _("The system")
 
@@ -138,6 +139,8 @@ class DataAccess(models.Model):
         verbose_name=_("reader"),
     )
     purpose = models.CharField(_("purpose"), max_length=200)
+    # When an applicant pulls a related person's data: the relation they declared (spouse, child…).
+    declared_relation = models.CharField(_("declared relation"), max_length=20, blank=True)
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -148,3 +151,117 @@ class DataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.personal_id} {self.source} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Prefill(models.Model):
+    """What the registries filled into one applicant's form for one procedure, kept until the
+    application is made: values with their provenance, the applicant's corrections (declared, beside
+    the registry value), the related people they pulled in, and when they consented to the lookup.
+
+    One per applicant and procedure; the dossier's draft (dossiers app) takes the values from here.
+    """
+
+    applicant = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="prefills", verbose_name=_("applicant")
+    )
+    procedure_code = models.CharField(_("procedure"), max_length=10)
+    procedure_version = models.PositiveIntegerField(_("version"))
+    enterprise_code = models.CharField(_("for the business"), max_length=14, blank=True)
+    consented_at = models.DateTimeField(_("consented at"))
+    form = models.JSONField(_("prefilled form"), default=dict)
+    # What the applicant typed to pull related people in (block key → number, date of birth).
+    related_requests = models.JSONField(_("related people asked for"), default=dict)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("prefilled form")
+        verbose_name_plural = _("prefilled forms")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicant", "procedure_code", "enterprise_code"], name="prefill_one_per_procedure"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure_code} / {self.applicant_id}"
+
+
+class DocumentReuse(models.Model):
+    """A stored document the applicant chose instead of uploading a paper ("enter data once")."""
+
+    prefill = models.ForeignKey(Prefill, on_delete=models.CASCADE, related_name="reused_documents")
+    document_key = models.CharField(_("document of the procedure"), max_length=50)
+    stored_id = models.CharField(_("stored document"), max_length=40)
+    source = models.CharField(_("document store"), max_length=40)
+    kind = models.CharField(_("kind"), max_length=40)
+    number = models.CharField(_("number"), max_length=40)
+    issuer = models.CharField(_("issuer"), max_length=200)
+    issued_on = models.DateField(_("issued on"))
+    chosen_at = models.DateTimeField(_("chosen at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("reused document")
+        verbose_name_plural = _("reused documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["prefill", "document_key"], name="document_reuse_one_per_document"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_key}: {self.kind} {self.number}"
+
+
+class VerificationCase(models.Model):
+    """The exception queue: an applicant whose data the population registry cannot confirm (born
+    abroad, naturalised, stateless, no record, registry down) for a procedure that needs verified data.
+    An official checks their papers and records the outcome; the application is never blocked."""
+
+    class Reason(models.TextChoices):
+        NOT_FOUND = "not_found", _("No record in the population registry")
+        BORN_ABROAD = "born_abroad", _("Born abroad")
+        NATURALISED = "naturalised", _("Naturalised")
+        STATELESS = "stateless", _("Stateless or nationality unknown")
+        UNAVAILABLE = "unavailable", _("The registry did not answer")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for an official")
+        VERIFIED = "verified", _("Verified from papers")
+        NOT_VERIFIED = "not_verified", _("Could not be verified")
+
+    applicant = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="verification_cases"
+    )
+    personal_id = models.CharField(_("personal identification number"), max_length=12, db_index=True)
+    full_name = models.CharField(_("full name"), max_length=150)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    procedure_code = models.CharField(_("procedure"), max_length=10)
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    # Where it is handled: the competent agency once the dossier is submitted; until then the
+    # province's public administration centre (see registries.selectors.verification_queue).
+    agency = models.ForeignKey(
+        "places.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=15, choices=Status.choices, default=Status.OPEN)
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True, db_index=True)
+    resolved_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    checked_document = models.CharField(_("papers checked"), max_length=200, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("verification case")
+        verbose_name_plural = _("verification cases")
+        ordering = ["opened_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicant", "procedure_code"],
+                condition=models.Q(status="open"),
+                name="verification_one_open_per_procedure",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure_code} {self.full_name} ({self.get_status_display()})"

@@ -422,6 +422,7 @@ def _documents(rng: random.Random, persons: list[dict]) -> Iterator[StoredDocume
                     "mother_personal_id": p["mother_personal_id"],
                 },
             )
+        yield from _property_and_licences(p)
         if p["marital_status"] == Person.Marital.MARRIED and rng.random() < 0.5:
             yield StoredDocument(
                 owner_personal_id=pid,
@@ -474,3 +475,45 @@ def _businesses(generator: Generator, adults: list[tuple[str, str]], count: int)
         )
     Business.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
+
+
+def _property_and_licences(p: dict) -> Iterator[StoredDocument]:
+    """Land-use certificates and driving licences for some adults: their data fills the forms of land,
+    construction and licence procedures. Drawn from a generator of their own (seeded by the person)
+    so the rest of the population stays as it was for a given seed."""
+    pid, born = p["personal_id"], p["date_of_birth"]
+    rng = random.Random(pid)
+    adult_on = born + timedelta(days=365 * 18 + 5)
+    if p["date_of_death"] is not None or adult_on > date(2025, 6, 30):
+        return
+    if rng.random() < 0.25 and p["permanent_residence"]:
+        yield StoredDocument(
+            owner_personal_id=pid,
+            kind="land_use_certificate",
+            number=f"{rng.choice('ABCDEFGH')}{rng.choice('ABCDEFGH')} {rng.randrange(10**6):06d}",
+            issuer="Sở Tài nguyên và Môi trường Thành phố Hồ Chí Minh",
+            issued_on=adult_on + timedelta(days=rng.randrange(365 * 7)),
+            data={
+                "parcel_number": str(rng.randint(1, 980)),
+                "map_sheet": str(rng.randint(1, 120)),
+                "area": rng.randint(36, 320),
+                "address": p["permanent_residence"],
+                "use": "residential_urban",
+            },
+        )
+    if rng.random() < 0.3:
+        issued = adult_on + timedelta(days=rng.randrange(365 * 5))
+        licence_class = rng.choice(["A1", "A1", "A2", "B2", "C"])
+        yield StoredDocument(
+            owner_personal_id=pid,
+            kind="driving_licence",
+            number=f"79{rng.randrange(10**10):010d}",
+            issuer="Sở Giao thông vận tải Thành phố Hồ Chí Minh",
+            issued_on=issued,
+            data={
+                "class": licence_class,
+                "expires_on": None
+                if licence_class.startswith("A")
+                else (issued + timedelta(days=3650)).isoformat(),
+            },
+        )

@@ -1,10 +1,10 @@
 from django.urls import path
 
-from motcua.registries import views
+from motcua.registries import prefill_views, views
 
 app_name = "registries"
 urlpatterns = [
     path("truy-cap-du-lieu", views.access_log, name="access-log"),
     path("doanh-nghiep", views.businesses, name="businesses"),
-    path("dien-san/<procedure_code:code>", views.prefill_preview, name="prefill-preview"),
+    path("dien-san/<procedure_code:code>", prefill_views.prefill_page, name="prefill"),
 ]

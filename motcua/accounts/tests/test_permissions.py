@@ -42,6 +42,8 @@ EXPECTED: dict[str, set[str]] = {
     "dossier.submit": set(),
     "dossier.supplement": set(),
     "dossier.withdraw": set(),
+    "registry.read": {"receiver", "processor", "head"},
+    "registry.resolve_exception": {"receiver", "processor"},
     "dashboard.view": {"leader"},
     "catalogue.manage": {"catalogue_admin"},
     "calendar.manage": {"catalogue_admin", "system_admin"},

@@ -32,3 +32,14 @@ def vnd(amount):
 @register.filter
 def get(mapping, key):
     return mapping.get(key) if isinstance(mapping, dict) else None
+
+
+@register.filter
+def isodate(value):
+    """An ISO date string from a registry answer ("2020-01-02") as a date, for the ``date`` filter."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return value

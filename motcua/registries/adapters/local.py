@@ -47,6 +47,8 @@ def _person_dict(person: Person) -> dict[str, Any]:
         "date_of_death": person.date_of_death.isoformat() if person.date_of_death else None,
         "phone": person.phone,
         "email": person.email,
+        "born_abroad": person.born_abroad,
+        "naturalised": person.naturalised,
     }
 
 

@@ -51,7 +51,7 @@ def test_values_come_with_their_source_and_the_read_is_logged(person):
         access.accessor == user and access.accessor_kind == "self" and access.purpose == "Nộp hồ sơ 1.001193"
     )
     assert "mother.full_name" in access.attributes and "full_name" in access.attributes
-    assert form.share_prefilled == 1.0
+    assert form.manual == ["business.name"]  # no business chosen: typed by hand
 
 
 def test_a_registry_that_does_not_answer_falls_back_to_manual_entry(person, monkeypatch):
@@ -69,6 +69,7 @@ def test_a_registry_that_does_not_answer_falls_back_to_manual_entry(person, monk
         "applicant.phone",
         "mother.full_name",
         "applicant.residence",
+        "business.name",
     }
     assert not DataAccess.objects.exists()
 
@@ -79,13 +80,23 @@ def test_a_person_missing_from_the_registry_is_flagged(person, django_user_model
     assert not form.person_found and form.values == {}
 
 
-def test_preview_page_and_access_log_page(client, person, loaded_catalogue):
+def test_nothing_is_read_before_consent_then_the_page_shows_values_and_the_log(
+    client, person, loaded_catalogue
+):
     record, user = person
     client.force_login(user, backend="motcua.accounts.oidc.CitizenOIDCBackend")
     html = client.get("/tai-khoan/dien-san/1.004873").content.decode()
+    assert "Tôi đồng ý" in html and record.full_name not in html
+    assert not DataAccess.objects.exists()
+    response = client.post("/tai-khoan/dien-san/1.004873", {"action": "consent"}, follow=True)
+    assert "Hãy đánh dấu ô đồng ý" in response.content.decode() and not DataAccess.objects.exists()
+    response = client.post(
+        "/tai-khoan/dien-san/1.004873", {"action": "consent", "consent": "yes"}, follow=True
+    )
+    html = response.content.decode()
     assert record.full_name in html and "Cơ sở dữ liệu quốc gia về dân cư" in html
     html = client.get("/tai-khoan/truy-cap-du-lieu").content.decode()
-    assert "Xem trước dữ liệu điền sẵn cho thủ tục 1.004873" in html and "Bạn" in html
+    assert "Điền sẵn tờ khai thủ tục 1.004873" in html and "Bạn" in html
 
 
 def test_every_shipped_prefill_mapping_names_population_attributes_the_registry_has(person):
@@ -95,13 +106,30 @@ def test_every_shipped_prefill_mapping_names_population_attributes_the_registry_
     from motcua.registries.adapters.local import LocalPopulationRegistry
 
     known = LocalPopulationRegistry().lookup(record.personal_id)
+    business = {
+        "enterprise_code",
+        "name",
+        "kind",
+        "status",
+        "head_office_address",
+        "registered_on",
+        "business_lines",
+        "legal_representatives",
+    }
     unknown = set()
     for path in (DEFAULT_ROOT / "procedures").rglob("*.yaml"):
-        for source in yaml.safe_load(path.read_text(encoding="utf-8")).get("prefill", {}).values():
-            if source.startswith("population."):
-                head = source.split(".")[1]
-                if head not in known:
-                    unknown.add(source)
+        definition = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for source in definition.get("prefill", {}).values():
+            registry, _, attribute = source.partition(".")
+            head = attribute.split(".")[0]
+            if (registry == "population" and head not in known) or (
+                registry == "business" and attribute not in business
+            ):
+                unknown.add(f"{path.parent.name}: {source}")
+        for block in definition.get("related", []):
+            for attribute in block["prefill"].values():
+                if attribute.split(".")[0] not in known:
+                    unknown.add(f"{path.parent.name}: related {block['key']}: {attribute}")
     assert not unknown, sorted(unknown)
 
 

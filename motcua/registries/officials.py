@@ -1,0 +1,132 @@
+"""What officials do with registry data: read it only through a dossier they are authorised for, and
+work the exception queue of applicants the registry cannot confirm."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+
+from motcua.accounts.permissions import DossierAccess, authorize
+from motcua.accounts.selectors import agencies_granting
+from motcua.audit.services import audit_record
+from motcua.core.errors import Conflict, PermissionDenied, ValidationError
+from motcua.core.time import now, today
+from motcua.places.models import Agency
+from motcua.registries.adapters import population_registry
+from motcua.registries.models import DataAccess, VerificationCase
+
+
+class DossierPeople(DossierAccess, Protocol):
+    code: str
+    registry_subjects: set[str]  # the personal identification numbers the dossier is about
+
+
+def registry_read_for_dossier(*, official: Any, dossier: DossierPeople, personal_id: str) -> dict | None:
+    """An official reads the registry record of one of a dossier's people; logged in that person's
+    access log with the dossier as purpose. Nobody else's record, and no dossier, no read."""
+    authorize(official, "registry.read", dossier)
+    if personal_id not in dossier.registry_subjects:
+        raise PermissionDenied(
+            "Người này không có trong hồ sơ nên bạn không được xem dữ liệu của họ.",
+            "This person is not part of the dossier, so you may not read their data.",
+            code="not_in_dossier",
+        )
+    registry = population_registry()
+    record = registry.lookup(personal_id)
+    if record is not None:
+        DataAccess.objects.create(
+            personal_id=personal_id,
+            attributes=sorted(k for k, v in record.items() if v not in (None, "", [], {})),
+            source=registry.code,
+            accessor_kind=DataAccess.Accessor.OFFICIAL,
+            accessor=official,
+            purpose=f"Xử lý hồ sơ {dossier.code}"[:200],
+        )
+    return record
+
+
+def _resolving_agencies(official: Any) -> set[int]:
+    return agencies_granting(official, "registry.resolve_exception", on=today())
+
+
+def verification_queue(official: Any) -> QuerySet[VerificationCase]:
+    """Cases for the official's agencies; cases not yet tied to a dossier's competent agency wait at
+    the province's public administration centre."""
+    agencies = _resolving_agencies(official)
+    scope = Q(agency_id__in=agencies)
+    if Agency.objects.filter(pk__in=agencies, kind=Agency.Kind.PROVINCIAL_SERVICE_CENTRE).exists():
+        scope |= Q(agency__isnull=True)
+    return VerificationCase.objects.filter(scope).select_related("applicant", "resolved_by")
+
+
+def _case_agency(official: Any, case: VerificationCase) -> Agency:
+    if case.agency_id is not None:
+        return case.agency
+    centre = Agency.objects.filter(
+        pk__in=_resolving_agencies(official), kind=Agency.Kind.PROVINCIAL_SERVICE_CENTRE
+    ).first()
+    if centre is None:
+        raise PermissionDenied(
+            "Hồ sơ này do Trung tâm Phục vụ hành chính công cấp tỉnh xác minh.",
+            "This case is handled by the province's public administration centre.",
+            code="not_your_case",
+        )
+    return centre
+
+
+@transaction.atomic
+def verification_case_resolve(
+    *,
+    official: Any,
+    case: VerificationCase,
+    verified: bool,
+    checked_document: str = "",
+    note: str = "",
+    ip: str | None = None,
+) -> VerificationCase:
+    """Record the outcome of checking an applicant's papers; the applicant is told in their inbox."""
+    from motcua.notifications.services import message_send
+
+    case = VerificationCase.objects.select_for_update().get(pk=case.pk)
+    authorize(official, "registry.resolve_exception", _case_agency(official, case))
+    if case.status != VerificationCase.Status.OPEN:
+        raise Conflict(
+            "Trường hợp này đã được xử lý.", "This case has already been resolved.", code="already_resolved"
+        )
+    checked_document, note = " ".join(checked_document.split()), " ".join(note.split())
+    if verified and not checked_document:
+        raise ValidationError(
+            "Hãy ghi giấy tờ đã kiểm tra (loại, số, nơi cấp).",
+            "Write which papers you checked (kind, number, issuer).",
+            code="document_required",
+            field="checked_document",
+        )
+    if not verified and not note:
+        raise ValidationError(
+            "Hãy ghi lý do không xác minh được, để người dân biết cần bổ sung gì.",
+            "Write why it could not be verified, so the applicant knows what to bring.",
+            code="reason_required",
+            field="note",
+        )
+    case.status = VerificationCase.Status.VERIFIED if verified else VerificationCase.Status.NOT_VERIFIED
+    case.resolved_by, case.resolved_at = official, now()
+    case.checked_document, case.note = checked_document[:200], note[:500]
+    case.save()
+    audit_record(
+        actor=official,
+        action="registry.verification_resolved",
+        object_type="verification_case",
+        object_id=case.pk,
+        ip=ip,
+        payload={"status": case.status, "procedure": case.procedure_code, "reason": case.reason},
+    )
+    message_send(
+        channel="in_app",
+        to=case.personal_id or str(case.applicant_id),
+        user=case.applicant,
+        template="verification_resolved",
+        context={"case": case, "verified": verified},
+    )
+    return case

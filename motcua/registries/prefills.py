@@ -1,0 +1,182 @@
+"""The applicant's prefilled form kept between visits, and stored documents chosen instead of papers.
+
+``prefill_run`` asks the registries (after the applicant consented) and keeps the result with its
+provenance; corrections and reused documents are added to it; the dossier's draft takes it over.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from motcua.core.errors import ValidationError
+from motcua.core.time import now
+from motcua.registries.adapters import document_store
+from motcua.registries.adapters.base import RegistryUnavailable
+from motcua.registries.models import DocumentReuse, Prefill, VerificationCase
+from motcua.registries.services import PrefilledForm, personal_id_of, prefill, prefill_correct
+
+
+@transaction.atomic
+def prefill_run(
+    *,
+    applicant: Any,
+    version: Any,
+    consent: bool,
+    related: dict[str, dict[str, str]] | None = None,
+    enterprise_code: str = "",
+) -> Prefill:
+    """Fill ``version``'s form from the registries for ``applicant`` and keep it. Related people asked
+    for earlier stay in; corrections stay while the registry still says what it said then. When the
+    procedure needs verified data the registry cannot give, a verification case is opened."""
+    if not consent:
+        raise ValidationError(
+            "Hãy đánh dấu ô đồng ý để hệ thống lấy dữ liệu của bạn từ cơ sở dữ liệu quốc gia.",
+            "Tick the consent box so the system may fetch your data from the national databases.",
+            code="consent_required",
+            field="consent",
+        )
+    stored = (
+        Prefill.objects.select_for_update()
+        .filter(applicant=applicant, procedure_code=version.code, enterprise_code=enterprise_code)
+        .first()
+    )
+    requests = {**(stored.related_requests if stored else {}), **(related or {})}
+    chosen = {r.kind: r.stored_id for r in DocumentReuse.objects.filter(prefill=stored)} if stored else {}
+    form = prefill(
+        definition=version.data,
+        applicant=applicant,
+        purpose=f"Điền sẵn tờ khai thủ tục {version.code}",
+        related=requests,
+        enterprise_code=enterprise_code,
+        chosen_documents=chosen,
+    )
+    if stored is not None:
+        for key, old in PrefilledForm.from_json(stored.form).values.items():
+            fresh = form.values.get(key)
+            if not old.verified and fresh is not None and fresh.value == old.registry_value:
+                form.values[key] = old
+    # A request that failed is not kept: the applicant sees why and may type it again.
+    requests = {key: value for key, value in requests.items() if "personal_id" in form.related.get(key, {})}
+    stored, _ = Prefill.objects.update_or_create(
+        applicant=applicant,
+        procedure_code=version.code,
+        enterprise_code=enterprise_code,
+        defaults={
+            "procedure_version": version.version,
+            "consented_at": now(),
+            "form": form.to_json(),
+            "related_requests": requests,
+        },
+    )
+    if form.unverifiable:
+        verification_case_open(applicant=applicant, procedure_code=version.code, reason=form.unverifiable)
+    return stored
+
+
+def verification_case_open(*, applicant: Any, procedure_code: str, reason: str) -> VerificationCase:
+    """Put an applicant the registry cannot confirm in the exception queue (once per procedure)."""
+    case = VerificationCase.objects.filter(
+        applicant=applicant, procedure_code=procedure_code, status=VerificationCase.Status.OPEN
+    ).first()
+    if case is None:
+        case = VerificationCase.objects.create(
+            applicant=applicant,
+            personal_id=personal_id_of(applicant),
+            full_name=getattr(applicant, "full_name", "") or applicant.get_username(),
+            date_of_birth=getattr(applicant, "date_of_birth", None),
+            procedure_code=procedure_code,
+            reason=reason,
+        )
+    return case
+
+
+@transaction.atomic
+def prefill_correction_save(*, prefill_row: Prefill, version: Any, field_key: str, value: Any) -> Prefill:
+    form = PrefilledForm.from_json(prefill_row.form)
+    prefill_correct(definition=version.data, form=form, field_key=field_key, value=value)
+    prefill_row.form = form.to_json()
+    prefill_row.save(update_fields=["form", "updated_at"])
+    return prefill_row
+
+
+def replaceable_documents(version: Any) -> list[dict[str, Any]]:
+    """The procedure's documents a stored document of a kind can stand in for."""
+    return [d for d in version.data["documents"] if (d.get("replaceable_by") or {}).get("document_store")]
+
+
+def stored_documents_for(prefill_row: Prefill, version: Any) -> tuple[dict[str, list[dict]], bool]:
+    """For each replaceable document: the applicant's stored items of its kind (newest first), and
+    whether the document store answered."""
+    store = document_store()
+    owner = {"enterprise_code": prefill_row.enterprise_code} if prefill_row.enterprise_code else {}
+    owner = owner or {"personal_id": personal_id_of(prefill_row.applicant)}
+    found: dict[str, list[dict]] = {}
+    for document in replaceable_documents(version):
+        try:
+            found[document["key"]] = store.list_for(
+                **owner, kind=document["replaceable_by"]["document_store"]
+            )
+        except RegistryUnavailable:
+            return {}, False
+    return found, True
+
+
+@transaction.atomic
+def document_reuse_choose(
+    *, prefill_row: Prefill, version: Any, document_key: str, stored_id: str
+) -> DocumentReuse:
+    """Use a stored document instead of uploading the paper; recorded as reuse."""
+    kinds = {d["key"]: d["replaceable_by"]["document_store"] for d in replaceable_documents(version)}
+    if document_key not in kinds:
+        raise ValidationError(
+            "Giấy tờ này của thủ tục không thay được bằng giấy tờ trong kho dữ liệu.",
+            "This document of the procedure cannot be replaced by a stored one.",
+            code="not_replaceable",
+            field="document",
+        )
+    items, answered = stored_documents_for(prefill_row, version)
+    if not answered:
+        raise ValidationError(
+            "Kho dữ liệu đang không phản hồi; hãy thử lại sau hoặc nộp bản chụp giấy tờ.",
+            "The document store is not answering; try again later or upload a scan of the paper.",
+            code="store_unavailable",
+            field="document",
+        )
+    item = next((i for i in items.get(document_key, []) if str(i.get("id")) == str(stored_id)), None)
+    if item is None:
+        raise ValidationError(
+            "Không tìm thấy giấy tờ này trong kho dữ liệu của bạn.",
+            "This document is not in your document store.",
+            code="not_stored",
+            field="document",
+        )
+    reuse, _ = DocumentReuse.objects.update_or_create(
+        prefill=prefill_row,
+        document_key=document_key,
+        defaults={
+            "stored_id": str(item["id"]),
+            "source": document_store().code,
+            "kind": item["kind"],
+            "number": item.get("number", "")[:40],
+            "issuer": item.get("issuer", "")[:200],
+            "issued_on": item["issued_on"],
+        },
+    )
+    if any(
+        source.startswith(f"document_store.{item['kind']}.")
+        for source in version.data.get("prefill", {}).values()
+    ):
+        # The chosen document's data fills the form fields mapped to its kind.
+        prefill_run(
+            applicant=prefill_row.applicant,
+            version=version,
+            consent=True,
+            enterprise_code=prefill_row.enterprise_code,
+        )
+    return reuse
+
+
+def document_reuse_cancel(*, prefill_row: Prefill, document_key: str) -> None:
+    DocumentReuse.objects.filter(prefill=prefill_row, document_key=document_key).delete()
