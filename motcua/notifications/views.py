@@ -10,4 +10,3 @@ def demo_sms_inbox(request):
     phone = request.GET.get("phone", "").strip()[:20]
     messages = LocalSms.objects.filter(to=phone)[:20] if phone else []
     return render(request, "notifications/demo_sms.html", {"phone": phone, "sms": messages})
-
