@@ -122,17 +122,16 @@ def _log(personal_id: str, attributes: list[str], source: str, applicant: Any, p
 
 
 def _unverifiable_reason(record: dict[str, Any] | None, form: PrefilledForm) -> str:
-    if form.unavailable:
-        return VerificationCase.Reason.UNAVAILABLE
-    if record is None:
-        return VerificationCase.Reason.NOT_FOUND
-    if not record.get("nationality"):
-        return VerificationCase.Reason.STATELESS
-    if record.get("born_abroad"):
-        return VerificationCase.Reason.BORN_ABROAD
-    if record.get("naturalised"):
-        return VerificationCase.Reason.NATURALISED
-    return ""
+    """Why the registry cannot confirm the applicant: a ``VerificationCase.Reason`` value, or ""."""
+    Reason = VerificationCase.Reason
+    checks = (
+        (bool(form.unavailable), Reason.UNAVAILABLE),
+        (record is None, Reason.NOT_FOUND),
+        (record is not None and not record.get("nationality"), Reason.STATELESS),
+        (record is not None and bool(record.get("born_abroad")), Reason.BORN_ABROAD),
+        (record is not None and bool(record.get("naturalised")), Reason.NATURALISED),
+    )
+    return next((str(reason) for failed, reason in checks if failed), "")
 
 
 @transaction.atomic
