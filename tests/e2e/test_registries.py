@@ -20,11 +20,15 @@ def test_citizen_sees_data_filled_in_with_its_source_and_the_access_logged(
 
     registry_generate(people=300, businesses=0, seed=9)
     settings.DEV_IDP_PASSWORD = "mat-khau-dan-so"
-    holders = StoredDocument.objects.filter(kind="birth_certificate").values_list("owner_personal_id", flat=True)
+    holders = StoredDocument.objects.filter(kind="birth_certificate").values_list(
+        "owner_personal_id", flat=True
+    )
     person = Person.objects.filter(
         date_of_death__isnull=True, id_card_issued_on__isnull=False, personal_id__in=holders
     ).first()
-    certificate = StoredDocument.objects.filter(owner_personal_id=person.personal_id, kind="birth_certificate")[0]
+    certificate = StoredDocument.objects.filter(
+        owner_personal_id=person.personal_id, kind="birth_certificate"
+    )[0]
 
     page.goto(f"{live_server.url}/thu-tuc/1.004859/")
     page.get_by_role("link", name="Đăng nhập bằng VNeID").click()

@@ -32,7 +32,7 @@ def _post(client, code, **data):
 
 
 def test_the_marriage_partner_is_filled_after_the_declaration_and_only_then(client, couple):
-    wife, _ = couple
+    _wife, _ = couple
     other = Person.objects.filter(sex="male", marital_status="single", date_of_death__isnull=True).first()
     _post(client, "1.000894", action="consent", consent="yes")
     typed = {
@@ -58,7 +58,7 @@ def test_other_person_look_ups_are_rate_limited(client, couple):
 
 
 def test_a_correction_shows_both_values_and_a_fixed_field_refuses(client, couple):
-    wife, _ = couple
+    _wife, _ = couple
     _post(client, "1.000894", action="consent", consent="yes")
     html = _post(client, "1.000894", action="correct", field="applicant.phone", value="0987 654 321")
     assert "Do bạn khai" in html and "0987 654 321" in html and "giữ lại để cán bộ đối chiếu" in html
@@ -90,7 +90,7 @@ def test_a_stored_birth_certificate_is_chosen_instead_of_uploading(client, coupl
 def test_a_land_certificate_fills_the_parcel_once_chosen(client, couple):
     wife, _ = couple
     StoredDocument.objects.filter(owner_personal_id=wife.personal_id, kind="land_use_certificate").delete()
-    first, second = (
+    _first, second = (
         StoredDocument.objects.create(
             owner_personal_id=wife.personal_id,
             kind="land_use_certificate",
