@@ -1,22 +1,15 @@
-"""Read-only views of the local registries (the embedded stand-ins for the national ones)."""
+"""Administration views of the registries app.
+
+The population registry and the citizens' document stores are not browsable here: officials read a
+person's data only through a dossier they are authorised for, and every read is logged
+(registries.officials). The business registry is a public register and may be looked at; the access
+log and the exception queue are shown read-only for oversight.
+"""
 
 from django.contrib import admin
 
 from motcua.core.admin import ReadOnlyAdmin
-from motcua.registries.models import Business, Household, Person, StoredDocument
-
-
-@admin.register(Person)
-class PersonAdmin(ReadOnlyAdmin):
-    list_display = ("personal_id", "full_name", "date_of_birth", "sex", "marital_status", "date_of_death")
-    list_filter = ("sex", "marital_status", "born_abroad", "naturalised")
-    search_fields = ("=personal_id", "full_name")
-
-
-@admin.register(Household)
-class HouseholdAdmin(ReadOnlyAdmin):
-    list_display = ("code", "head_personal_id")
-    search_fields = ("=code", "=head_personal_id")
+from motcua.registries.models import Business, DataAccess, VerificationCase
 
 
 @admin.register(Business)
@@ -26,8 +19,15 @@ class BusinessAdmin(ReadOnlyAdmin):
     search_fields = ("=enterprise_code", "name")
 
 
-@admin.register(StoredDocument)
-class StoredDocumentAdmin(ReadOnlyAdmin):
-    list_display = ("kind", "number", "owner_personal_id", "owner_enterprise_code", "issued_on")
-    list_filter = ("kind",)
-    search_fields = ("=owner_personal_id", "=owner_enterprise_code", "number")
+@admin.register(DataAccess)
+class DataAccessAdmin(ReadOnlyAdmin):
+    list_display = ("at", "personal_id", "source", "accessor_kind", "accessor", "purpose")
+    list_filter = ("accessor_kind", "source")
+    search_fields = ("=personal_id", "purpose")
+
+
+@admin.register(VerificationCase)
+class VerificationCaseAdmin(ReadOnlyAdmin):
+    list_display = ("opened_at", "procedure_code", "reason", "status", "agency", "resolved_by")
+    list_filter = ("status", "reason")
+    search_fields = ("=personal_id", "=procedure_code")

@@ -3,6 +3,7 @@ their source, corrections, related people, and stored documents chosen instead o
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -28,8 +29,10 @@ from motcua.registries.prefills import (
     replaceable_documents,
     stored_documents_for,
 )
+from motcua.registries.selectors import businesses_for
 from motcua.registries.services import RELATION_WORDS, PrefilledForm
 
+ENTERPRISE_CODE = re.compile(r"(|[0-9]{10}(-[0-9]{3})?)")
 # Looking up another person by number and date of birth: a handful an hour is plenty for a family.
 OTHER_PERSON_LIMIT = 10
 
@@ -52,20 +55,38 @@ def prefill_page(request: HttpRequest, code: str) -> HttpResponse:
         version = procedure_version_in_force(code=code)
     except NotFound as error:
         raise Http404(str(error)) from error
-    stored = Prefill.objects.filter(applicant=request.user, procedure_code=code, enterprise_code="").first()
+    enterprise = request.POST.get("enterprise_code", request.GET.get("dn", "")).strip()
+    if not ENTERPRISE_CODE.fullmatch(enterprise):
+        raise Http404(_("There is no such business."))
+    stored = Prefill.objects.filter(
+        applicant=request.user, procedure_code=code, enterprise_code=enterprise
+    ).first()
     if request.method == "POST":
         try:
-            _act(request, version, stored)
+            _act(request, version, stored, enterprise)
         except MotcuaError as error:
             messages.error(request, str(error))
-        return redirect(request.path)
-    return render(request, "registries/prefill.html", _context(request, version, stored))
+        return redirect(f"{request.path}?dn={enterprise}" if enterprise else request.path)
+    context = _context(request, version, stored)
+    context["enterprise_code"] = enterprise
+    if _uses_business(version):
+        context["businesses"], context["business_registry_answered"] = businesses_for(request.user)
+    return render(request, "registries/prefill.html", context)
 
 
-def _act(request: HttpRequest, version: Any, stored: Prefill | None) -> None:
+def _uses_business(version: Any) -> bool:
+    return any(source.startswith("business.") for source in version.data.get("prefill", {}).values())
+
+
+def _act(request: HttpRequest, version: Any, stored: Prefill | None, enterprise: str) -> None:
     action = request.POST.get("action", "")
     if action == "consent":
-        prefill_run(applicant=request.user, version=version, consent=request.POST.get("consent") == "yes")
+        prefill_run(
+            applicant=request.user,
+            version=version,
+            consent=request.POST.get("consent") == "yes",
+            enterprise_code=enterprise,
+        )
         messages.success(request, _("Your data was filled in from the national databases."))
         return
     if stored is None:
@@ -113,7 +134,13 @@ def _pull_related(request: HttpRequest, version: Any) -> None:
         "personal_id": request.POST.get("personal_id", "").strip(),
         "date_of_birth": request.POST.get("date_of_birth", "").strip(),
     }
-    stored = prefill_run(applicant=request.user, version=version, consent=True, related={key: typed})
+    stored = prefill_run(
+        applicant=request.user,
+        version=version,
+        consent=True,
+        related={key: typed},
+        enterprise_code=request.POST.get("enterprise_code", "").strip(),
+    )
     outcome = PrefilledForm.from_json(stored.form).related.get(key, {})
     if "personal_id" in outcome:
         messages.success(request, _("Their data was filled in. The look-up is in their data access log."))

@@ -79,3 +79,39 @@ def is_legal_representative(personal_id: str, enterprise_code: str) -> bool:
         representatives = list(record.get("legal_representatives") or []) if active and record else []
         cache.set(key, representatives, 300)
     return personal_id in representatives
+
+
+def businesses_for(user: Any) -> tuple[list[dict[str, Any]], bool]:
+    """The businesses ``user`` may act for — named legal representative by the business registry, or
+    authorised by a recorded authorisation — each as the registry describes it; and whether the
+    registry answered."""
+    from motcua.accounts.selectors import enterprise_authorisations_for
+    from motcua.registries.adapters import business_registry
+    from motcua.registries.adapters.base import RegistryUnavailable
+
+    registry, answered = business_registry(), True
+    found: dict[str, dict[str, Any]] = {}
+    if getattr(user, "personal_id", ""):
+        try:
+            found = {
+                b["enterprise_code"]: {**b, "basis": "representative"}
+                for b in registry.represented_by(user.personal_id)
+            }
+        except RegistryUnavailable:
+            answered = False
+    for authorisation in enterprise_authorisations_for(user, on=today()):
+        code = authorisation.enterprise_code
+        if code in found:
+            continue
+        record: dict[str, Any] | None = None
+        if answered:
+            try:
+                record = registry.lookup(code)
+            except RegistryUnavailable:
+                answered = False
+        found[code] = {
+            **(record or {"enterprise_code": code, "name": ""}),
+            "basis": "authorisation",
+            "authorisation": authorisation,
+        }
+    return sorted(found.values(), key=lambda b: (b.get("name") or "", b["enterprise_code"])), answered

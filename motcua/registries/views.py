@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
@@ -11,12 +9,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from motcua.accounts.citizen_views import citizen_login_required
-from motcua.accounts.selectors import enterprise_authorisations_for
-from motcua.core.time import today
-from motcua.registries.adapters import business_registry
-from motcua.registries.adapters.base import RegistryUnavailable
 from motcua.registries.attributes import attribute_label
-from motcua.registries.selectors import data_access_list_for_person
+from motcua.registries.selectors import businesses_for, data_access_list_for_person
 
 
 @never_cache
@@ -40,27 +34,15 @@ def access_log(request: HttpRequest) -> HttpResponse:
 def businesses(request: HttpRequest) -> HttpResponse:
     """The businesses the citizen may act for: as the legal representative the business registry
     names, or through a recorded authorisation."""
-    represented: list[dict[str, Any]] = []
-    unavailable = False
-    if request.user.personal_id:
-        try:
-            represented = business_registry().represented_by(request.user.personal_id)
-        except RegistryUnavailable:
-            unavailable = True
-    authorisations = list(enterprise_authorisations_for(request.user, on=today()))
-    names = {}
-    for authorisation in authorisations:
-        try:
-            record = business_registry().lookup(authorisation.enterprise_code)
-        except RegistryUnavailable:
-            record, unavailable = None, True
-        names[authorisation.enterprise_code] = (record or {}).get("name", "")
+    found, answered = businesses_for(request.user)
     return render(
         request,
         "registries/businesses.html",
         {
-            "represented": represented,
-            "authorised": [(a, names.get(a.enterprise_code, "")) for a in authorisations],
-            "unavailable": unavailable,
+            "represented": [b for b in found if b["basis"] == "representative"],
+            "authorised": [
+                (b["authorisation"], b.get("name", "")) for b in found if b["basis"] == "authorisation"
+            ],
+            "unavailable": not answered,
         },
     )

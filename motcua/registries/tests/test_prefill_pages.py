@@ -151,3 +151,9 @@ def test_the_queue_page_lists_and_resolves_cases(client, loaded_places, django_u
     assert (
         client.post(f"/van-phong/xac-minh/{case.pk + 99}/ket-qua", {"outcome": "verified"}).status_code == 404
     )
+
+
+def test_the_population_registry_cannot_be_browsed_in_the_admin(admin_client):
+    assert admin_client.get("/admin/registries/person/").status_code == 404
+    assert admin_client.get("/admin/registries/storeddocument/").status_code == 404
+    assert admin_client.get("/admin/registries/dataaccess/").status_code == 200

@@ -115,3 +115,26 @@ def test_the_businesses_page_lists_what_the_citizen_may_act_for(client, business
     client.force_login(representative)
     page = client.get("/tai-khoan/doanh-nghiep").content.decode()
     assert "0312345678" in page and "Đang hoạt động" in page
+
+
+def test_a_representative_gets_the_business_data_filled_and_a_stranger_does_not(
+    client, business, loaded_catalogue, loaded_places
+):
+    company, representative, other = business
+    client.force_login(other)
+    url = "/tai-khoan/dien-san/2.000575"
+    html = client.get(url).content.decode()
+    assert "Không: tôi nộp cho bản thân" in html and company.name not in html
+    html = client.post(
+        url, {"action": "consent", "consent": "yes", "enterprise_code": company.enterprise_code}, follow=True
+    ).content.decode()
+    assert "không phải người đại diện theo pháp luật" in html and "Hộ kinh doanh chấm dứt" not in html
+    client.force_login(representative)
+    assert company.name in client.get(url).content.decode()  # offered in the list
+    response = client.post(
+        url, {"action": "consent", "consent": "yes", "enterprise_code": company.enterprise_code}, follow=True
+    )
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0].endswith(f"?dn={company.enterprise_code}")
+    assert "Cơ sở dữ liệu quốc gia về đăng ký doanh nghiệp" in html and "Công ty TNHH Bến Thành" in html
+    assert client.get(f"{url}?dn=abc").status_code == 404
