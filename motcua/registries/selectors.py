@@ -115,3 +115,18 @@ def businesses_for(user: Any) -> tuple[list[dict[str, Any]], bool]:
             "authorisation": authorisation,
         }
     return sorted(found.values(), key=lambda b: (b.get("name") or "", b["enterprise_code"])), answered
+
+
+def registry_sample_born_abroad() -> tuple[str, str] | None:
+    """A living adult born abroad: signing in as them shows the exception queue at work."""
+    row = (
+        Person.objects.filter(
+            born_abroad=True,
+            date_of_death__isnull=True,
+            date_of_birth__lte=today() - timedelta(days=18 * 365),
+        )
+        .order_by("personal_id")
+        .values_list("personal_id", "full_name")
+        .first()
+    )
+    return (row[0], row[1]) if row else None

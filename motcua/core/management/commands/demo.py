@@ -22,7 +22,7 @@ from motcua.accounts.devidp.services import dev_identities_ensure
 from motcua.accounts.services import demo_admin_ensure
 from motcua.catalogue.services import catalogue_load
 from motcua.places.selectors import places_loaded
-from motcua.registries.selectors import registry_is_empty, registry_sample_adults
+from motcua.registries.selectors import registry_is_empty, registry_sample_adults, registry_sample_born_abroad
 
 SHOWN = ("admin", "citizens", "benthanh.receiver", "benthanh.processor", "benthanh.signer", "hcm.leader")
 
@@ -83,6 +83,11 @@ class Command(BaseCommand):
         citizens["role"] = "e-ID password of every adult of the synthetic population, e.g. " + ", ".join(
             f"{pid} {name}" for pid, name in examples
         )
+        abroad = registry_sample_born_abroad()
+        if abroad:
+            citizens["role"] += (
+                f"; born abroad (civil status goes to the verification queue): {abroad[0]} {abroad[1]}"
+            )
         accounts = [admin, citizens, *demo_officials_ensure(known=known)]
         path.write_text(json.dumps(accounts, indent=2, ensure_ascii=False))
         path.chmod(0o600)
