@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from motcua.core.errors import ValidationError
 from motcua.core.time import now
@@ -59,17 +59,18 @@ def prefill_run(
                 form.values[key] = old
     # A request that failed is not kept: the applicant sees why and may type it again.
     requests = {key: value for key, value in requests.items() if "personal_id" in form.related.get(key, {})}
-    stored, _ = Prefill.objects.update_or_create(
-        applicant=applicant,
-        procedure_code=version.code,
-        enterprise_code=enterprise_code,
-        defaults={
-            "procedure_version": version.version,
-            "consented_at": now(),
-            "form": form.to_json(),
-            "related_requests": requests,
-        },
-    )
+    values = {
+        "procedure_version": version.version,
+        "consented_at": now(),
+        "form": form.to_json(),
+        "related_requests": requests,
+    }
+    key = {"applicant": applicant, "procedure_code": version.code, "enterprise_code": enterprise_code}
+    try:
+        with transaction.atomic():  # a double click: the second request updates what the first made
+            stored, _ = Prefill.objects.update_or_create(**key, defaults=values)
+    except IntegrityError:
+        stored, _ = Prefill.objects.update_or_create(**key, defaults=values)
     if form.unverifiable:
         verification_case_open(applicant=applicant, procedure_code=version.code, reason=form.unverifiable)
     return stored
@@ -77,18 +78,23 @@ def prefill_run(
 
 def verification_case_open(*, applicant: Any, procedure_code: str, reason: str) -> VerificationCase:
     """Put an applicant the registry cannot confirm in the exception queue (once per procedure)."""
-    case = VerificationCase.objects.filter(
+    open_cases = VerificationCase.objects.filter(
         applicant=applicant, procedure_code=procedure_code, status=VerificationCase.Status.OPEN
-    ).first()
+    )
+    case = open_cases.first()
     if case is None:
-        case = VerificationCase.objects.create(
-            applicant=applicant,
-            personal_id=personal_id_of(applicant),
-            full_name=getattr(applicant, "full_name", "") or applicant.get_username(),
-            date_of_birth=getattr(applicant, "date_of_birth", None),
-            procedure_code=procedure_code,
-            reason=reason,
-        )
+        try:
+            with transaction.atomic():
+                case = VerificationCase.objects.create(
+                    applicant=applicant,
+                    personal_id=personal_id_of(applicant),
+                    full_name=getattr(applicant, "full_name", "") or applicant.get_username(),
+                    date_of_birth=getattr(applicant, "date_of_birth", None),
+                    procedure_code=procedure_code,
+                    reason=reason,
+                )
+        except IntegrityError:  # opened by a concurrent request a moment ago
+            case = open_cases.get()
     return case
 
 
