@@ -17,6 +17,8 @@ from motcua.places.models import Agency
 from motcua.registries.adapters import population_registry
 from motcua.registries.models import DataAccess, VerificationCase
 
+RELATIVES = ("father", "mother", "spouse", "children", "household")
+
 
 class DossierPeople(DossierAccess, Protocol):
     code: str
@@ -36,6 +38,8 @@ def registry_read_for_dossier(*, official: Any, dossier: DossierPeople, personal
     registry = population_registry()
     record = registry.lookup(personal_id)
     if record is not None:
+        # The person's own record only: a relative is read as one of the dossier's people, or not at all.
+        record = {k: v for k, v in record.items() if k not in RELATIVES}
         DataAccess.objects.create(
             personal_id=personal_id,
             attributes=sorted(k for k, v in record.items() if v not in (None, "", [], {})),
@@ -55,7 +59,7 @@ def verification_queue(official: Any) -> QuerySet[VerificationCase]:
     """Cases for the official's agencies; cases not yet tied to a dossier's competent agency wait at
     the province's public administration centre."""
     agencies = _resolving_agencies(official)
-    scope = Q(agency_id__in=agencies)
+    scope = Q(agency_id__in=agencies) | Q(agency__parent_id__in=agencies)  # as authorize: and the units below
     if Agency.objects.filter(pk__in=agencies, kind=Agency.Kind.PROVINCIAL_SERVICE_CENTRE).exists():
         scope |= Q(agency__isnull=True)
     return VerificationCase.objects.filter(scope).select_related("applicant", "resolved_by")

@@ -30,7 +30,7 @@ from motcua.registries.prefills import (
     stored_documents_for,
 )
 from motcua.registries.selectors import businesses_for
-from motcua.registries.services import RELATION_WORDS, PrefilledForm
+from motcua.registries.services import RELATION_WORDS, PrefilledForm, acts_for_business, not_representative
 
 ENTERPRISE_CODE = re.compile(r"(|[0-9]{10}(-[0-9]{3})?)")
 # Looking up another person by number and date of birth: a handful an hour is plenty for a family.
@@ -58,6 +58,10 @@ def prefill_page(request: HttpRequest, code: str) -> HttpResponse:
     enterprise = request.POST.get("enterprise_code", request.GET.get("dn", "")).strip()
     if not ENTERPRISE_CODE.fullmatch(enterprise):
         raise Http404(_("There is no such business."))
+    if enterprise and not acts_for_business(request.user, enterprise, code):
+        # Only a business's representative or authorised person sees or fills anything for it.
+        messages.error(request, str(not_representative()))
+        return redirect(request.path)
     stored = Prefill.objects.filter(
         applicant=request.user, procedure_code=code, enterprise_code=enterprise
     ).first()
@@ -93,7 +97,7 @@ def _act(request: HttpRequest, version: Any, stored: Prefill | None, enterprise:
         messages.error(request, _("Give your consent first, so your data can be filled in."))
         return
     if action == "related":
-        _pull_related(request, version)
+        _pull_related(request, version, enterprise)
     elif action == "correct":
         prefill_correction_save(
             prefill_row=stored,
@@ -111,10 +115,12 @@ def _act(request: HttpRequest, version: Any, stored: Prefill | None, enterprise:
         )
         messages.success(request, _("The stored document will be used instead of a paper copy."))
     elif action == "unchoose":
-        document_reuse_cancel(prefill_row=stored, document_key=request.POST.get("document", ""))
+        document_reuse_cancel(
+            prefill_row=stored, version=version, document_key=request.POST.get("document", "")
+        )
 
 
-def _pull_related(request: HttpRequest, version: Any) -> None:
+def _pull_related(request: HttpRequest, version: Any, enterprise: str) -> None:
     key = request.POST.get("key", "")
     block = next((b for b in version.data.get("related", []) if b["key"] == key), None)
     if block is None:
@@ -139,7 +145,7 @@ def _pull_related(request: HttpRequest, version: Any) -> None:
         version=version,
         consent=True,
         related={key: typed},
-        enterprise_code=request.POST.get("enterprise_code", "").strip(),
+        enterprise_code=enterprise,
     )
     outcome = PrefilledForm.from_json(stored.form).related.get(key, {})
     if "personal_id" in outcome:

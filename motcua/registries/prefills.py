@@ -15,10 +15,9 @@ from motcua.core.time import now
 from motcua.registries.adapters import document_store
 from motcua.registries.adapters.base import RegistryUnavailable
 from motcua.registries.models import DocumentReuse, Prefill, VerificationCase
-from motcua.registries.services import PrefilledForm, personal_id_of, prefill, prefill_correct
+from motcua.registries.services import PrefilledForm, iso_date, personal_id_of, prefill, prefill_correct
 
 
-@transaction.atomic
 def prefill_run(
     *,
     applicant: Any,
@@ -29,7 +28,10 @@ def prefill_run(
 ) -> Prefill:
     """Fill ``version``'s form from the registries for ``applicant`` and keep it. Related people asked
     for earlier stay in; corrections stay while the registry still says what it said then. When the
-    procedure needs verified data the registry cannot give, a verification case is opened."""
+    procedure needs verified data the registry cannot give, a verification case is opened.
+
+    The registries are asked outside any transaction (a slow registry must not hold the database);
+    what is kept is written in one short transaction afterwards."""
     if not consent:
         raise ValidationError(
             "Hãy đánh dấu ô đồng ý để hệ thống lấy dữ liệu của bạn từ cơ sở dữ liệu quốc gia.",
@@ -37,13 +39,13 @@ def prefill_run(
             code="consent_required",
             field="consent",
         )
-    stored = (
-        Prefill.objects.select_for_update()
-        .filter(applicant=applicant, procedure_code=version.code, enterprise_code=enterprise_code)
-        .first()
-    )
+    stored = Prefill.objects.filter(
+        applicant=applicant, procedure_code=version.code, enterprise_code=enterprise_code
+    ).first()
     requests = {**(stored.related_requests if stored else {}), **(related or {})}
-    chosen = {r.kind: r.stored_id for r in DocumentReuse.objects.filter(prefill=stored)} if stored else {}
+    # The latest choice wins when two documents of the procedure are of the same kind.
+    reused = DocumentReuse.objects.filter(prefill=stored).order_by("chosen_at") if stored else []
+    chosen = {r.kind: r.stored_id for r in reused}
     form = prefill(
         definition=version.data,
         applicant=applicant,
@@ -66,22 +68,40 @@ def prefill_run(
         "related_requests": requests,
     }
     key = {"applicant": applicant, "procedure_code": version.code, "enterprise_code": enterprise_code}
-    try:
-        with transaction.atomic():  # a double click: the second request updates what the first made
+    with transaction.atomic():
+        try:
+            with transaction.atomic():  # a double click: the second request updates what the first made
+                stored, _ = Prefill.objects.update_or_create(**key, defaults=values)
+        except IntegrityError:
             stored, _ = Prefill.objects.update_or_create(**key, defaults=values)
-    except IntegrityError:
-        stored, _ = Prefill.objects.update_or_create(**key, defaults=values)
-    if form.unverifiable:
-        verification_case_open(applicant=applicant, procedure_code=version.code, reason=form.unverifiable)
+        if form.unverifiable:
+            verification_case_open(applicant=applicant, procedure_code=version.code, reason=form.unverifiable)
+        elif form.person_found:
+            _close_unavailable_cases(applicant=applicant, procedure_code=version.code)
     return stored
 
 
-def verification_case_open(*, applicant: Any, procedure_code: str, reason: str) -> VerificationCase:
-    """Put an applicant the registry cannot confirm in the exception queue (once per procedure)."""
-    open_cases = VerificationCase.objects.filter(
-        applicant=applicant, procedure_code=procedure_code, status=VerificationCase.Status.OPEN
+def _close_unavailable_cases(*, applicant: Any, procedure_code: str) -> None:
+    """A case opened only because the registry was down closes itself once the registry confirms."""
+    VerificationCase.objects.filter(
+        applicant=applicant,
+        procedure_code=procedure_code,
+        status=VerificationCase.Status.OPEN,
+        reason=VerificationCase.Reason.UNAVAILABLE,
+    ).update(
+        status=VerificationCase.Status.VERIFIED,
+        resolved_at=now(),
+        note="Cơ sở dữ liệu đã xác nhận khi tra cứu lại / confirmed by the registry on a later look-up",
     )
-    case = open_cases.first()
+
+
+def verification_case_open(*, applicant: Any, procedure_code: str, reason: str) -> VerificationCase:
+    """Put an applicant the registry cannot confirm in the exception queue, once per procedure: an
+    open case is not duplicated, and an official's decision is not reopened by fetching again."""
+    cases = VerificationCase.objects.filter(applicant=applicant, procedure_code=procedure_code)
+    open_cases = cases.filter(status=VerificationCase.Status.OPEN)
+    decided = cases.exclude(status=VerificationCase.Status.OPEN).exclude(resolved_by=None)
+    case = open_cases.first() or decided.order_by("-resolved_at").first()
     if case is None:
         try:
             with transaction.atomic():
@@ -129,7 +149,6 @@ def stored_documents_for(prefill_row: Prefill, version: Any) -> tuple[dict[str, 
     return found, True
 
 
-@transaction.atomic
 def document_reuse_choose(
     *, prefill_row: Prefill, version: Any, document_key: str, stored_id: str
 ) -> DocumentReuse:
@@ -158,23 +177,27 @@ def document_reuse_choose(
             code="not_stored",
             field="document",
         )
+    issued_on = iso_date(item.get("issued_on"), registry=True)
+    if issued_on is None:
+        raise ValidationError(
+            "Giấy tờ này trong kho dữ liệu thiếu ngày cấp nên chưa dùng được; hãy tải lên bản chụp.",
+            "This stored document has no issue date, so it cannot be used; upload a scan instead.",
+            code="stored_incomplete",
+            field="document",
+        )
     reuse, _ = DocumentReuse.objects.update_or_create(
         prefill=prefill_row,
         document_key=document_key,
         defaults={
             "stored_id": str(item["id"]),
             "source": document_store().code,
-            "kind": item["kind"],
-            "number": item.get("number", "")[:40],
-            "issuer": item.get("issuer", "")[:200],
-            "issued_on": item["issued_on"],
+            "kind": kinds[document_key],
+            "number": str(item.get("number") or "")[:40],
+            "issuer": str(item.get("issuer") or "")[:200],
+            "issued_on": issued_on,
         },
     )
-    if any(
-        source.startswith(f"document_store.{item['kind']}.")
-        for source in version.data.get("prefill", {}).values()
-    ):
-        # The chosen document's data fills the form fields mapped to its kind.
+    if _fills_fields(version):  # the chosen document's data fills the fields mapped to its kind
         prefill_run(
             applicant=prefill_row.applicant,
             version=version,
@@ -184,5 +207,17 @@ def document_reuse_choose(
     return reuse
 
 
-def document_reuse_cancel(*, prefill_row: Prefill, document_key: str) -> None:
-    DocumentReuse.objects.filter(prefill=prefill_row, document_key=document_key).delete()
+def document_reuse_cancel(*, prefill_row: Prefill, version: Any, document_key: str) -> None:
+    """Upload the paper after all: the choice goes, and so do the fields its data filled."""
+    deleted, _ = DocumentReuse.objects.filter(prefill=prefill_row, document_key=document_key).delete()
+    if deleted and _fills_fields(version):
+        prefill_run(
+            applicant=prefill_row.applicant,
+            version=version,
+            consent=True,
+            enterprise_code=prefill_row.enterprise_code,
+        )
+
+
+def _fills_fields(version: Any) -> bool:
+    return any(source.startswith("document_store.") for source in version.data.get("prefill", {}).values())

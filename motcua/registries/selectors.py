@@ -96,6 +96,7 @@ def businesses_for(user: Any) -> tuple[list[dict[str, Any]], bool]:
             found = {
                 b["enterprise_code"]: {**b, "basis": "representative"}
                 for b in registry.represented_by(user.personal_id)
+                if b.get("enterprise_code")
             }
         except RegistryUnavailable:
             answered = False

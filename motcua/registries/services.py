@@ -17,7 +17,6 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.utils.module_loading import import_string
 
 from motcua.accounts.identity import validate_personal_id
@@ -134,7 +133,6 @@ def _unverifiable_reason(record: dict[str, Any] | None, form: PrefilledForm) -> 
     return next((str(reason) for failed, reason in checks if failed), "")
 
 
-@transaction.atomic
 def prefill(
     *,
     definition: dict[str, Any],
@@ -154,6 +152,8 @@ def prefill(
     kind does, and with several the fields wait for the applicant to pick one.
     Registry down or person unknown: those fields are left for manual entry and the form says why.
     """
+    if enterprise_code and not acts_for_business(applicant, enterprise_code, definition.get("code")):
+        raise not_representative()
     form = PrefilledForm()
     mappings: dict[str, dict[str, str]] = {"population": {}, "business": {}, "document_store": {}}
     for key, source in definition.get("prefill", {}).items():
@@ -201,12 +201,6 @@ def _prefill_business(
     if not enterprise_code:
         form.manual.extend(mapping)
         return
-    if not acts_for_business(applicant, enterprise_code):
-        raise PermissionDenied(
-            "Bạn không phải người đại diện theo pháp luật hoặc người được ủy quyền của doanh nghiệp này.",
-            "You are neither the legal representative of this business nor authorised by it.",
-            code="not_representative",
-        )
     registry = business_registry()
     try:
         record = registry.lookup(enterprise_code)
@@ -255,13 +249,21 @@ def _prefill_documents(
         _fill(form, fields, item, source=store.code, whose=f"{kind} {item.get('number', '')}".strip())
 
 
-def acts_for_business(applicant: Any, enterprise_code: str) -> bool:
+def not_representative() -> PermissionDenied:
+    return PermissionDenied(
+        "Bạn không phải người đại diện theo pháp luật hoặc người được ủy quyền của doanh nghiệp này.",
+        "You are neither the legal representative of this business nor authorised by it.",
+        code="not_representative",
+    )
+
+
+def acts_for_business(applicant: Any, enterprise_code: str, procedure_code: str | None = None) -> bool:
     from motcua.accounts.selectors import authorisation_covers_enterprise
     from motcua.core.time import today
 
     check = import_string(settings.ACCOUNTS_LEGAL_REPRESENTATIVE_CHECK)
     return authorisation_covers_enterprise(
-        grantee=applicant, enterprise_code=enterprise_code, on=today()
+        grantee=applicant, enterprise_code=enterprise_code, on=today(), procedure_code=procedure_code
     ) or bool(check(getattr(applicant, "personal_id", ""), enterprise_code))
 
 
@@ -308,15 +310,19 @@ def _prefill_related(
             "Your own population record could not be read, so your relative cannot be found; type it in.",
         )
         return
+    mine = own or {}
     if relation in ("spouse", "father", "mother"):
-        target = ((own or {}).get(relation) or {}).get("personal_id") or ""
+        target = str(_as_dict(mine.get(relation)).get("personal_id") or "")
     elif relation == "parent_of_child":
-        mine = (own or {}).get("sex") == block["sex"]
+        is_self = mine.get("sex") == block["sex"]
         target = (
-            personal_id_of(applicant) if mine else ((own or {}).get("spouse") or {}).get("personal_id") or ""
+            personal_id_of(applicant)
+            if is_self
+            else str(_as_dict(mine.get("spouse")).get("personal_id") or "")
         )
     elif relation == "child":
-        children = {c.get("personal_id") for c in (own or {}).get("children") or []}
+        kids = mine.get("children")
+        children = {_as_dict(c).get("personal_id") for c in (kids if isinstance(kids, list) else [])}
         if target not in children:
             _related_problem(
                 form,
@@ -326,6 +332,15 @@ def _prefill_related(
                 "or type it in.",
             )
             return
+    if not target and relation == "parent_of_child":
+        _related_problem(
+            form,
+            block,
+            "Cơ sở dữ liệu dân cư không ghi nhận vợ/chồng của bạn (cha hoặc mẹ còn lại của trẻ); "
+            "hãy tự nhập.",
+            "The population registry records no spouse of yours (the child's other parent); type it in.",
+        )
+        return
     if not target:
         words = RELATION_WORDS[relation]
         _related_problem(
@@ -347,8 +362,16 @@ def _prefill_related(
         )
         return
     if relation == "other_person":
-        declared = (typed.get("date_of_birth") or "").strip()
-        if record is None or (record.get("date_of_birth") or "")[:10] != declared[:10]:
+        declared = iso_date(typed.get("date_of_birth"))
+        if declared is None:
+            _related_problem(
+                form,
+                block,
+                "Hãy nhập ngày sinh của người này (ngày/tháng/năm).",
+                "Enter this person's date of birth (day/month/year).",
+            )
+            return
+        if record is None or iso_date(record.get("date_of_birth"), registry=True) != declared:
             # One answer for "no such number" and "wrong date of birth": nobody probes the registry.
             _related_problem(
                 form,
@@ -367,7 +390,9 @@ def _prefill_related(
         return
     form.related[block["key"]] = {"personal_id": target}
     read = _fill(form, block["prefill"], record, source=registry.code, whose=target, related=block["key"])
-    if target != personal_id_of(applicant):
+    if target == personal_id_of(applicant):
+        _log(target, read, registry.code, applicant, purpose)
+    else:
         _log(
             target,
             read,
@@ -377,6 +402,20 @@ def _prefill_related(
             accessor_kind=DataAccess.Accessor.APPLICANT,
             declared_relation=relation,
         )
+
+
+def iso_date(value: Any, *, registry: bool = False) -> date | None:
+    """A date typed as YYYY-MM-DD, or None. A registry's value may carry a time after the date."""
+    text = str(value or "").strip()
+    try:
+        return date.fromisoformat(text[:10] if registry else text)
+    except ValueError:
+        return None
+
+
+def _as_dict(value: Any) -> dict[str, Any]:
+    """A registry's nested object, or {} when the answer has something else there."""
+    return value if isinstance(value, dict) else {}
 
 
 def personal_id_of(user: Any) -> str:
@@ -402,7 +441,9 @@ def prefill_correct(*, definition: dict[str, Any], form: PrefilledForm, field_ke
     registry_value = current.registry_value if not current.verified else current.value
     cleaned = _clean_correction(spec, value)
     if cleaned == registry_value or (
-        isinstance(registry_value, dict) and cleaned == registry_value.get("text")
+        isinstance(registry_value, dict)
+        and isinstance(cleaned, dict)
+        and cleaned["text"] in _place_texts(registry_value)
     ):
         form.values[field_key] = PrefilledValue(
             registry_value, current.source, current.record, current.retrieved_at, related=current.related
@@ -417,6 +458,12 @@ def prefill_correct(*, definition: dict[str, Any], form: PrefilledForm, field_ke
         registry_value=registry_value,
         related=current.related,
     )
+
+
+def _place_texts(value: dict[str, Any]) -> set[str]:
+    """How a registry place reads: its street text alone, or with the unit's name."""
+    text, label = str(value.get("text") or ""), str(value.get("label") or "")
+    return {" ".join(t.split()) for t in (text, label, ", ".join(p for p in (text, label) if p)) if t}
 
 
 def _clean_correction(spec: dict[str, Any], value: Any) -> Any:
@@ -441,7 +488,8 @@ def _clean_correction(spec: dict[str, Any], value: Any) -> Any:
                 code="email",
                 field=spec["key"],
             ) from None
-    if kind == "phone" and not (text.replace(" ", "").lstrip("+").isdigit() and 9 <= len(text) <= 15):
+    digits = text.replace(" ", "").replace(".", "").replace("-", "").removeprefix("+")
+    if kind == "phone" and not (digits.isdigit() and 9 <= len(digits) <= 15):
         raise ValidationError(
             "Số điện thoại chỉ gồm chữ số, từ 9 đến 15 số.",
             "A phone number has 9 to 15 digits.",

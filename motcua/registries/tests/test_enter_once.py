@@ -355,3 +355,61 @@ def test_officials_read_registry_data_only_of_a_dossiers_people(officials, famil
             official=officials.city, dossier=dossier, personal_id=family.husband.personal_id
         )
     assert DataAccess.objects.count() == 1
+
+
+def test_an_officials_decision_is_not_reopened_by_fetching_again(officials, django_user_model):
+    abroad = django_user_model.objects.create_user(username="abroad2", personal_id="079195000124")
+    prefill_run(applicant=abroad, version=VERSION, consent=True)
+    case = VerificationCase.objects.get()
+    verification_case_resolve(official=officials.city, case=case, verified=True, checked_document="Hộ chiếu")
+    prefill_run(applicant=abroad, version=VERSION, consent=True)
+    assert list(VerificationCase.objects.values_list("status", flat=True)) == ["verified"]
+
+
+def test_a_case_opened_because_the_registry_was_down_closes_when_it_answers(family, monkeypatch):
+    from motcua.registries.adapters.base import RegistryUnavailable
+    from motcua.registries.adapters.local import LocalPopulationRegistry
+
+    real = LocalPopulationRegistry.lookup
+
+    def down(self, personal_id):
+        raise RegistryUnavailable("timeout")
+
+    monkeypatch.setattr(LocalPopulationRegistry, "lookup", down)
+    prefill_run(applicant=family.him, version=VERSION, consent=True)
+    assert VerificationCase.objects.get().reason == "unavailable"
+    monkeypatch.setattr(LocalPopulationRegistry, "lookup", real)
+    prefill_run(applicant=family.him, version=VERSION, consent=True)
+    assert VerificationCase.objects.get().status == "verified"
+
+
+def test_another_persons_date_of_birth_is_required_and_must_be_a_date(family):
+    other = family.other
+    for typed in ("", "garbage", f"{other.date_of_birth.isoformat()}xyz"):
+        form = prefill(
+            definition=DEFINITION,
+            applicant=family.him,
+            purpose="p",
+            related={"partner": {"personal_id": other.personal_id, "date_of_birth": typed}},
+        )
+        assert "partner.full_name" in form.manual, typed
+    assert not DataAccess.objects.filter(personal_id=other.personal_id).exists()
+
+
+def test_phone_corrections_may_be_written_as_people_write_them(family):
+    form = prefill(definition=DEFINITION, applicant=family.him, purpose="p")
+    prefill_correct(definition=DEFINITION, form=form, field_key="applicant.phone", value="+84 98 765 43 21")
+    assert form.values["applicant.phone"].value == "+84 98 765 43 21"
+
+
+def test_an_officials_read_holds_the_persons_own_record_not_their_relatives(officials, family):
+    dossier = Dossier(
+        code="X-1",
+        receiving_agency_id=officials.ward.pk,
+        competent_agency_id=officials.ward.pk,
+        registry_subjects={family.husband.personal_id},
+    )
+    record = registry_read_for_dossier(
+        official=officials.ward_receiver, dossier=dossier, personal_id=family.husband.personal_id
+    )
+    assert "spouse" not in record and "children" not in record and record["marital_status"] == "married"

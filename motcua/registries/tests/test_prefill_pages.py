@@ -157,3 +157,75 @@ def test_the_population_registry_cannot_be_browsed_in_the_admin(admin_client):
     assert admin_client.get("/admin/registries/person/").status_code == 404
     assert admin_client.get("/admin/registries/storeddocument/").status_code == 404
     assert admin_client.get("/admin/registries/dataaccess/").status_code == 200
+
+
+def test_a_place_correction_is_undone_by_typing_the_registry_address_back(client, couple):
+    _post(client, "1.000894", action="consent", consent="yes")
+    from motcua.registries.models import Prefill
+    from motcua.registries.services import PrefilledForm
+
+    def residence():
+        return PrefilledForm.from_json(Prefill.objects.get().form).values["applicant.residence"]
+
+    registry_text = residence().value["text"]
+    _post(client, "1.000894", action="correct", field="applicant.residence", value="12 Đường Khác")
+    assert not residence().verified
+    _post(client, "1.000894", action="correct", field="applicant.residence", value=registry_text)
+    assert residence().verified
+
+
+def test_nobody_sees_a_business_they_do_not_act_for(client, couple):
+    from motcua.registries.models import Business
+
+    Business.objects.create(
+        enterprise_code="0312345678",
+        name="Công ty TNHH Bến Thành",
+        kind="llc",
+        head_office={"kind": "text", "text": "1 Lê Lợi"},
+        registered_on=date(2015, 1, 1),
+        representatives=["079090123456"],
+    )
+    StoredDocument.objects.create(
+        owner_enterprise_code="0312345678",
+        kind="land_use_certificate",
+        number="CT 999999",
+        issuer="Sở Tài nguyên và Môi trường",
+        issued_on=date(2015, 1, 1),
+        data={"parcel_number": "9", "map_sheet": "9", "area": 90},
+    )
+    response = client.get("/tai-khoan/dien-san/1.009994?dn=0312345678", follow=True)
+    html = response.content.decode()
+    assert "không phải người đại diện theo pháp luật" in html and "CT 999999" not in html
+    html = _post(client, "1.009994", action="consent", consent="yes", enterprise_code="0312345678")
+    assert "CT 999999" not in html and not DataAccess.objects.exists()
+
+
+def test_cancelling_a_chosen_certificate_clears_what_it_filled(client, couple):
+    wife, _ = couple
+    StoredDocument.objects.filter(owner_personal_id=wife.personal_id, kind="land_use_certificate").delete()
+    certificates = [
+        StoredDocument.objects.create(
+            owner_personal_id=wife.personal_id,
+            kind="land_use_certificate",
+            number=f"AB 00000{n}",
+            issuer="Sở Tài nguyên và Môi trường",
+            issued_on=date(2015, 1, n),
+            data={"parcel_number": f"{n}0{n}", "map_sheet": "12", "area": 80},
+        )
+        for n in (1, 2)
+    ]
+    _post(client, "1.012790", action="consent", consent="yes")
+    key = next(d["document"]["key"] for d in client.get("/tai-khoan/dien-san/1.012790").context["documents"])
+
+    def parcel():
+        from motcua.registries.models import Prefill
+        from motcua.registries.services import PrefilledForm
+
+        value = PrefilledForm.from_json(Prefill.objects.get().form).values.get("parcel.parcel_number")
+        return value.value if value else None
+
+    assert parcel() is None  # two certificates: nothing until one is chosen
+    _post(client, "1.012790", action="choose", document=key, stored_id=str(certificates[1].pk))
+    assert parcel() == "202"
+    _post(client, "1.012790", action="unchoose", document=key)
+    assert parcel() is None

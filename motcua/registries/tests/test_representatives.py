@@ -138,3 +138,25 @@ def test_a_representative_gets_the_business_data_filled_and_a_stranger_does_not(
     assert response.redirect_chain[-1][0].endswith(f"?dn={company.enterprise_code}")
     assert "Cơ sở dữ liệu quốc gia về đăng ký doanh nghiệp" in html and "Công ty TNHH Bến Thành" in html
     assert client.get(f"{url}?dn=abc").status_code == 404
+
+
+def test_an_authorisation_for_one_procedure_fills_that_procedure_only(
+    client, business, loaded_catalogue, loaded_places, admin_user
+):
+    from motcua.accounts.services import authorisation_record
+
+    company, _, other = business
+    authorisation_record(
+        actor=admin_user,
+        grantee=other,
+        enterprise_code=company.enterprise_code,
+        basis="Giấy ủy quyền số 7/2026/UQ",
+        valid_from=date(2026, 1, 1),
+        procedure_codes=["2.000575"],
+    )
+    client.force_login(other)
+    form = {"action": "consent", "consent": "yes", "enterprise_code": company.enterprise_code}
+    html = client.post("/tai-khoan/dien-san/2.000575", form, follow=True).content.decode()
+    assert "Công ty TNHH Bến Thành" in html and "không phải người đại diện" not in html
+    html = client.post("/tai-khoan/dien-san/2.000662", form, follow=True).content.decode()
+    assert "không phải người đại diện" in html
