@@ -1,0 +1,76 @@
+"""Reads of the dossiers app: where a dossier is decided, and the applicant's dossiers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from motcua.core.errors import ValidationError
+from motcua.dossiers.models import Dossier
+from motcua.places.models import AdministrativeUnit, Agency
+
+# A provincial procedure decided by a department: which one, by the procedure's sector.
+SECTOR_DEPARTMENTS = {
+    "civil_status": "Sở Tư pháp",
+    "judicial_records": "Sở Tư pháp",
+    "certification": "Sở Tư pháp",
+    "construction": "Sở Xây dựng",
+    "land": "Sở Nông nghiệp và Môi trường",
+    "transport": "Sở Xây dựng",
+    "household_business": "Sở Tài chính",
+    "enterprise": "Sở Tài chính",
+    "social_protection": "Sở Nội vụ",
+    "health": "Sở Y tế",
+}
+
+
+def _province_of(unit: AdministrativeUnit) -> AdministrativeUnit:
+    return unit.parent if unit.parent_id and unit.level != AdministrativeUnit.Level.PROVINCE else unit
+
+
+def competent_agencies_for(version: Any, unit: AdministrativeUnit) -> tuple[Agency, Agency]:
+    """The agency that decides a dossier of ``version`` for someone or something in ``unit`` (a 2025
+    commune), and the centre that handles it for that agency: (competent, current).
+
+    Commune procedures are decided by the commune's People's Committee and handled by the commune's
+    Public Administration Service Centre; provincial ones by the agency of the procedure's kind
+    (a department chosen by sector) and handled by the province's centre. domain.md §1."""
+    definition = version.data
+    kind = definition["competent_agency_kind"]
+    if definition["competent_level"] == "commune":
+        if unit.level != AdministrativeUnit.Level.COMMUNE:
+            raise ValidationError(
+                "Hãy chọn xã, phường, đặc khu nơi cư trú.",
+                "Choose the commune or ward of residence.",
+                code="commune_required",
+                field="unit",
+            )
+        centre = Agency.objects.filter(unit=unit, kind=Agency.Kind.COMMUNE_SERVICE_CENTRE).first()
+        competent = Agency.objects.filter(unit=unit, kind=kind).first() or centre
+        if competent is None or centre is None:
+            raise ValidationError(
+                "Xã, phường này chưa có cơ quan tiếp nhận trên hệ thống.",
+                "This commune has no agency on the system yet.",
+                code="no_agency",
+                field="unit",
+            )
+        return competent, centre
+    province = _province_of(unit)
+    centre = Agency.objects.filter(unit=province, kind=Agency.Kind.PROVINCIAL_SERVICE_CENTRE).first()
+    agencies = Agency.objects.filter(unit=province, kind=kind)
+    if kind == Agency.Kind.DEPARTMENT and definition["sector"] in SECTOR_DEPARTMENTS:
+        agencies = agencies.filter(name=SECTOR_DEPARTMENTS[definition["sector"]]) or agencies
+    competent = agencies.first() or centre
+    if competent is None or centre is None:
+        raise ValidationError(
+            "Tỉnh, thành phố này chưa có cơ quan tiếp nhận trên hệ thống.",
+            "This province has no agency on the system yet.",
+            code="no_agency",
+            field="unit",
+        )
+    return competent, centre
+
+
+def dossiers_of_applicant(user: Any) -> QuerySet[Dossier]:
+    return Dossier.objects.filter(applicant=user).select_related("procedure_version").order_by("-id")

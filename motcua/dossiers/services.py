@@ -1,0 +1,580 @@
+"""Every change to a dossier (DESIGN.md "The dossier state machine").
+
+Each transition is one transaction: authorisation, state change, the event (a row of the control
+slip), deadline bookkeeping, the audit record, the applicant's notice and the ``dossier_event``
+signal upper apps listen to. Nothing else changes a dossier's state.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.dispatch import Signal
+
+from motcua.accounts.permissions import authorize
+from motcua.audit.services import audit_record
+from motcua.core.errors import Conflict, ValidationError
+from motcua.core.time import now, to_local
+from motcua.dossiers.deadlines import due_at, limit_for_case, timeliness
+from motcua.dossiers.models import Channel, Dossier, DossierCodeCounter, DossierEvent, Stage, Status
+from motcua.dossiers.selectors import competent_agencies_for
+from motcua.dossiers.states import TRANSITIONS
+from motcua.places.calendar import WorkCalendar
+from motcua.places.models import AdministrativeUnit, Agency
+
+# Sent inside the transaction of every transition: dossier, event. Receivers write with it.
+dossier_event = Signal()
+
+NOTICES = {  # action → the notification template telling the applicant
+    "submit": "dossier_submitted",
+    "receive": "dossier_received",
+    "request_supplement": "dossier_supplement_requested",
+    "refuse": "dossier_refused",
+    "apologise": "dossier_apology",
+    "sign": "dossier_result_ready",
+    "deliver": "dossier_delivered",
+    "confirm_withdrawal": "dossier_stopped",
+    "stop": "dossier_stopped",
+}
+
+
+# --- codes ------------------------------------------------------------------------------------
+
+
+def dossier_code_next(*, agency: Agency, day: date) -> str:
+    """``<receiving agency>-YYMMDD-NNNN``: the next number of this agency on this reception day,
+    unique under concurrent receptions (a row lock on the day's counter). Call inside a transaction."""
+    for _attempt in range(3):
+        counter = DossierCodeCounter.objects.select_for_update().filter(agency=agency, day=day).first()
+        if counter is not None:
+            break
+        try:
+            with transaction.atomic():
+                DossierCodeCounter.objects.create(agency=agency, day=day)
+        except IntegrityError:  # another reception created it first
+            pass
+    else:  # pragma: no cover - the row exists after the loop above
+        raise Conflict("Không cấp được mã hồ sơ.", "No dossier code could be given.", code="code")
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    if counter.last > 9999:
+        raise Conflict(
+            "Cơ quan đã tiếp nhận quá 9.999 hồ sơ trong ngày.",
+            "This agency has received more than 9,999 dossiers today.",
+            code="code_exhausted",
+        )
+    return f"{agency.electronic_id}-{day:%y%m%d}-{counter.last:04d}"
+
+
+def _reference() -> str:
+    """An online submission's reference until reception gives it its code (decision 0008)."""
+    return f"TN-{secrets.token_hex(6).upper()}"
+
+
+# --- validation -------------------------------------------------------------------------------
+
+
+def _visible(spec: dict[str, Any], data: dict[str, Any], case_key: str) -> bool:
+    condition = spec.get("show_if")
+    if not condition:
+        return True
+    if condition.get("case") and condition["case"] != case_key:
+        return False
+    value = data.get(condition["field"])
+    if "equals" in condition:
+        return value == condition["equals"]
+    if "in" in condition:
+        return value in condition["in"]
+    return True
+
+
+def missing_items(
+    definition: dict[str, Any], case_key: str, data: dict[str, Any], documents: dict[str, Any]
+) -> list[dict[str, str]]:
+    """Every mandatory field and document not given, each as {"key", "vi", "en"}: the applicant is
+    told everything at once."""
+    missing = []
+    for section in definition["form"]["sections"]:
+        if not _visible(section, data, case_key):
+            continue
+        for spec in section["fields"]:
+            if (
+                spec.get("required")
+                and _visible(spec, data, case_key)
+                and data.get(spec["key"]) in (None, "", [])
+            ):
+                missing.append({"key": spec["key"], "vi": spec["label"]["vi"], "en": spec["label"]["en"]})
+    case = next((c for c in definition["cases"] if c["key"] == case_key), None)
+    needed = set(case.get("documents", [])) if case and "documents" in case else None
+    for document in definition["documents"]:
+        if needed is not None and document["key"] not in needed:
+            continue
+        if not document["mandatory"] or document["form"] == "electronic":
+            continue  # the electronic form is the declaration itself
+        if (document.get("replaceable_by") or {}).get("registry"):
+            continue  # registry data makes the paper unnecessary
+        if document["key"] not in documents:
+            missing.append(
+                {"key": document["key"], "vi": document["name"]["vi"], "en": document["name"]["en"]}
+            )
+    return missing
+
+
+# --- creating dossiers ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def dossier_submit_online(
+    *,
+    applicant: Any,
+    version: Any,
+    case_key: str,
+    data: dict[str, Any],
+    documents: dict[str, Any],
+    unit: AdministrativeUnit,
+    submission_key: str,
+    provenance: dict[str, Any] | None = None,
+    enterprise_code: str = "",
+) -> Dossier:
+    """An applicant submits online (status 1). A second call with the same ``submission_key`` (a
+    double click, a retried request) returns the first dossier instead of making another."""
+    if not submission_key or len(submission_key) > 64:
+        raise ValidationError("Thiếu mã lần nộp.", "The submission key is missing.", code="submission_key")
+    existing = Dossier.objects.filter(applicant=applicant, submission_key=submission_key).first()
+    if existing is not None:
+        return existing
+    _check_case(version, case_key)
+    missing = missing_items(version.data, case_key, data, documents)
+    if missing:
+        raise ValidationError(
+            "Hồ sơ còn thiếu: " + "; ".join(m["vi"] for m in missing) + ".",
+            "The dossier still lacks: " + "; ".join(m["en"] for m in missing) + ".",
+            code="incomplete",
+            params={"missing": missing},
+        )
+    competent, current = competent_agencies_for(version, unit)
+    at = now()
+    dossier = Dossier(
+        reference=_reference(),
+        procedure_version=version,
+        procedure_code=version.code,
+        case_key=case_key,
+        channel=Channel.ONLINE,
+        applicant=applicant,
+        applicant_enterprise_code=enterprise_code,
+        applicant_name=getattr(applicant, "full_name", "")[:150],
+        applicant_personal_id=getattr(applicant, "personal_id", "") or "",
+        applicant_phone=getattr(applicant, "phone", "") or "",
+        competent_agency=competent,
+        current_agency=current,
+        status=Status.SUBMITTED,
+        data={**data, "documents": documents},
+        provenance=provenance or {},
+        submitted_at=at,
+        submission_key=submission_key,
+    )
+    authorize(applicant, "dossier.submit", dossier)
+    try:
+        with transaction.atomic():
+            dossier.save()
+    except IntegrityError:  # the same submission, racing: the first one wins
+        return Dossier.objects.get(applicant=applicant, submission_key=submission_key)
+    _record(dossier, "submit", actor=applicant, at=at, from_status=None, to_agency=current)
+    return dossier
+
+
+@transaction.atomic
+def dossier_receive_at_counter(
+    *,
+    official: Any,
+    agency: Agency,
+    version: Any,
+    case_key: str,
+    applicant_name: str,
+    applicant_personal_id: str,
+    data: dict[str, Any],
+    documents: dict[str, Any],
+    unit: AdministrativeUnit,
+    applicant: Any = None,
+    phone: str = "",
+) -> Dossier:
+    """A receiver at any centre receives a dossier handed in at the counter (status 2 at once)."""
+    authorize(official, "dossier.start_assisted", agency)
+    if not version.data.get("boundary_free") and agency.kind == Agency.Kind.COMMUNE_SERVICE_CENTRE:
+        competent_unit = unit
+        if agency.unit_id != competent_unit.pk and version.data["competent_level"] == "commune":
+            raise ValidationError(
+                "Thủ tục này chỉ tiếp nhận tại Trung tâm của xã, phường có thẩm quyền.",
+                "This procedure is received only at the centre of the competent commune.",
+                code="not_boundary_free",
+            )
+    _check_case(version, case_key)
+    missing = missing_items(version.data, case_key, data, documents)
+    if missing:
+        raise ValidationError(
+            "Hồ sơ còn thiếu: " + "; ".join(m["vi"] for m in missing) + ". Hãy hướng dẫn bổ sung một lần.",
+            "The dossier still lacks: " + "; ".join(m["en"] for m in missing) + ". Guide the applicant once.",
+            code="incomplete",
+            params={"missing": missing},
+        )
+    competent, current = competent_agencies_for(version, unit)
+    at = now()
+    dossier = Dossier(
+        reference=_reference(),
+        procedure_version=version,
+        procedure_code=version.code,
+        case_key=case_key,
+        channel=Channel.COUNTER,
+        applicant=applicant,
+        applicant_name=" ".join(applicant_name.split())[:150],
+        applicant_personal_id=applicant_personal_id,
+        applicant_phone=phone,
+        receiving_agency=agency,
+        competent_agency=competent,
+        current_agency=current,
+        status=Status.RECEIVED,
+        data={**data, "documents": documents},
+        submitted_at=at,
+    )
+    _start_clock(dossier, at=at)
+    dossier.code = dossier_code_next(agency=agency, day=to_local(at).date())
+    dossier.save()
+    _record(dossier, "receive", actor=official, at=at, from_status=None, to_agency=current)
+    return dossier
+
+
+def _check_case(version: Any, case_key: str) -> None:
+    if case_key not in {c["key"] for c in version.data["cases"]}:
+        raise ValidationError(
+            "Hãy chọn trường hợp của thủ tục.", "Choose the case of the procedure.", code="case", field="case"
+        )
+
+
+# --- the clock --------------------------------------------------------------------------------
+
+
+def calendar_for(dossier: Dossier) -> WorkCalendar:
+    return WorkCalendar.for_agency(dossier.competent_agency)
+
+
+def _start_clock(dossier: Dossier, *, at: datetime) -> None:
+    calendar = calendar_for(dossier)
+    limit = limit_for_case(dossier.procedure_version.data, dossier.case_key)
+    dossier.received_at = at
+    dossier.due_at = dossier.current_due_at = due_at(calendar, at, limit)
+
+
+def _pause(dossier: Dossier, *, at: datetime) -> None:
+    if dossier.paused_since is None and dossier.received_at is not None:
+        dossier.paused_since = at
+
+
+def _resume(dossier: Dossier, *, at: datetime) -> None:
+    """The waiting time is not counted: the due date moves by the working hours paused."""
+    if dossier.paused_since is None:
+        return
+    calendar = calendar_for(dossier)
+    paused = max(0.0, calendar.working_hours_between(dossier.paused_since, at))
+    dossier.paused_hours += paused
+    if dossier.current_due_at is not None:
+        dossier.current_due_at = calendar.add_working_hours(dossier.current_due_at, paused)
+    dossier.paused_since = None
+
+
+# --- transitions ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def dossier_transition(
+    *,
+    actor: Any,
+    dossier: Dossier,
+    action: str,
+    note: str = "",
+    to_person: Any = None,
+    to_agency: Agency | None = None,
+    new_due_at: datetime | None = None,
+    items: list[dict[str, str]] | None = None,
+    data: dict[str, Any] | None = None,
+    ip: str | None = None,
+) -> Dossier:
+    """Apply ``action`` to ``dossier`` as ``actor``: the one way a dossier changes state."""
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise ValueError(f"unknown action {action!r}")
+    dossier = (
+        Dossier.objects.select_for_update()
+        .select_related("procedure_version", "competent_agency")
+        .get(pk=dossier.pk)
+    )
+    authorize(actor, transition.permission, dossier)
+    if dossier.status not in transition.sources or (
+        transition.from_stages is not None and dossier.stage not in transition.from_stages
+    ):
+        raise Conflict(
+            f"Không thể “{transition.vi}” khi hồ sơ đang ở trạng thái “{Status(dossier.status).label}”.",
+            f"Cannot {transition.en.lower()} while the dossier is “{Status(dossier.status).label}”.",
+            code="illegal_transition",
+        )
+    at = now()
+    from_status, from_stage = dossier.status, dossier.stage
+    payload: dict[str, Any] = {}
+    handler = _HANDLERS.get(action)
+    if handler is not None:
+        payload = (
+            handler(
+                dossier,
+                at=at,
+                actor=actor,
+                note=note,
+                to_person=to_person,
+                to_agency=to_agency,
+                new_due_at=new_due_at,
+                items=items,
+                data=data,
+            )
+            or {}
+        )
+    if transition.to_status is not None:
+        dossier.status = transition.to_status
+    if transition.to_stage is not None:
+        dossier.stage = transition.to_stage
+    if dossier.status in (Status.SUPPLEMENT, Status.FEES):
+        _pause(dossier, at=at)
+    if dossier.status in (Status.REFUSED, Status.STOPPED, Status.DELIVERED):
+        dossier.finished_at = dossier.finished_at or at
+    dossier.save()
+    _record(
+        dossier,
+        action,
+        actor=actor,
+        at=at,
+        from_status=from_status,
+        from_stage=from_stage,
+        to_agency=to_agency or dossier.current_agency,
+        to_person=to_person,
+        note=note,
+        payload=payload,
+        ip=ip,
+    )
+    return dossier
+
+
+def _require(value: str, vi: str, en: str, field: str) -> str:
+    value = " ".join((value or "").split())
+    if not value:
+        raise ValidationError(vi, en, code=f"{field}_required", field=field)
+    return value[:2000]
+
+
+def _on_receive(dossier: Dossier, *, at: datetime, actor: Any, **_: Any) -> dict:
+    agency = dossier.current_agency if dossier.receiving_agency_id is None else dossier.receiving_agency
+    dossier.receiving_agency = dossier.receiving_agency or agency
+    if dossier.stage == Stage.SUPPLEMENTED and dossier.received_at is not None:
+        return {}
+    _start_clock(dossier, at=at)
+    dossier.code = dossier_code_next(agency=dossier.receiving_agency, day=to_local(at).date())
+    return {"code": dossier.code}
+
+
+def _on_request_supplement(dossier: Dossier, *, at: datetime, note: str, items: Any, **_: Any) -> dict:
+    listed = [
+        i for i in (items or []) if isinstance(i, dict) and str(i.get("vi") or i.get("text") or "").strip()
+    ]
+    if not listed:
+        raise ValidationError(
+            "Hãy liệt kê một lần đầy đủ mọi thành phần cần bổ sung.",
+            "List everything to supplement, all at once.",
+            code="items_required",
+            field="items",
+        )
+    dossier.supplement_requests += 1
+    if dossier.supplement_requests > 1:
+        dossier.counts_as_late = True  # domain.md §4: guide once
+    dossier.data = {**dossier.data, "_before_supplement": dossier.status}
+    return {"items": listed, "note": note}
+
+
+def _on_supplement(dossier: Dossier, *, at: datetime, data: Any, **_: Any) -> dict:
+    before = dossier.data.get("_before_supplement", Status.SUBMITTED)
+    merged = {k: v for k, v in dossier.data.items() if k != "_before_supplement"}
+    merged.update(data or {})
+    dossier.data = merged
+    _resume(dossier, at=at)
+    dossier.status = before  # the table keeps the status; this puts back the one before the request
+    return {"fields": sorted((data or {}).keys())}
+
+
+def _on_refuse(dossier: Dossier, *, note: str, **_: Any) -> dict:
+    reason = _require(note, "Hãy ghi lý do từ chối.", "Write the reason for refusing.", "note")
+    return {"reason": reason}
+
+
+def _on_hand_over(dossier: Dossier, *, at: datetime, to_person: Any, to_agency: Any, **_: Any) -> dict:
+    if to_person is None:
+        raise ValidationError(
+            "Hãy chọn người nhận xử lý.",
+            "Choose who takes the dossier over.",
+            code="to_person",
+            field="to_person",
+        )
+    steps = dossier.procedure_version.data["steps"]
+    keys = [s["key"] for s in steps]
+    position = keys.index(dossier.step_key) + 1 if dossier.step_key in keys else 1
+    step = steps[min(position, len(steps) - 1)]
+    outcome = _close_step(dossier, at=at)
+    calendar = calendar_for(dossier)
+    dossier.assignee = to_person
+    if to_agency is not None:
+        dossier.current_agency = to_agency
+    dossier.step_key, dossier.step_started_at = step["key"], at
+    dossier.step_due_at = calendar.add_working_hours(at, step["budget_hours"])
+    return {"step": step["key"], "previous_step_outcome": outcome}
+
+
+def _close_step(dossier: Dossier, *, at: datetime) -> str:
+    if dossier.step_due_at is None:
+        return ""
+    return timeliness(at, dossier.step_due_at)
+
+
+def _on_approve(dossier: Dossier, *, at: datetime, **_: Any) -> dict:
+    dossier.outcome = "granted"
+    return {"step_outcome": _close_step(dossier, at=at)}
+
+
+def _on_refuse_after_processing(dossier: Dossier, *, at: datetime, note: str, **_: Any) -> dict:
+    reason = _require(note, "Hãy ghi lý do không giải quyết.", "Write why it is not granted.", "note")
+    dossier.outcome = "refused"
+    return {"reason": reason, "step_outcome": _close_step(dossier, at=at)}
+
+
+def _on_sign(dossier: Dossier, *, at: datetime, **_: Any) -> dict:
+    dossier.finished_at = at
+    due = dossier.due_at  # statistics keep the original due date (domain.md §3)
+    return {"outcome": dossier.outcome, "timeliness": timeliness(at, due) if due else ""}
+
+
+def _on_request_withdrawal(dossier: Dossier, *, note: str, at: datetime, **_: Any) -> dict:
+    return {"reason": " ".join((note or "").split())[:2000]}
+
+
+def _on_stop(dossier: Dossier, *, note: str, **_: Any) -> dict:
+    return {"reason": _require(note, "Hãy ghi lý do dừng xử lý.", "Write why processing stops.", "note")}
+
+
+def _on_apologise(dossier: Dossier, *, at: datetime, note: str, new_due_at: Any, **_: Any) -> dict:
+    reason = _require(note, "Hãy ghi lý do trễ hạn.", "Write why the dossier is late.", "note")
+    if dossier.current_due_at is not None and at > dossier.current_due_at:
+        raise Conflict(
+            "Thư xin lỗi phải gửi trước ngày hẹn trả.",
+            "The apology must be sent before the due date.",
+            code="apology_too_late",
+        )
+    if new_due_at is None or (dossier.current_due_at is not None and new_due_at <= dossier.current_due_at):
+        raise ValidationError(
+            "Ngày hẹn mới phải sau ngày hẹn hiện tại.",
+            "The new date must be after the current due date.",
+            code="new_due_at",
+            field="new_due_at",
+        )
+    previous = dossier.current_due_at
+    dossier.current_due_at = new_due_at  # due_at (the original) stays for the statistics
+    return {"reason": reason, "previous_due_at": previous.isoformat() if previous else None}
+
+
+_HANDLERS = {
+    "receive": _on_receive,
+    "request_supplement": _on_request_supplement,
+    "supplement": _on_supplement,
+    "refuse": _on_refuse,
+    "hand_over": _on_hand_over,
+    "approve": _on_approve,
+    "refuse_after_processing": _on_refuse_after_processing,
+    "sign": _on_sign,
+    "request_withdrawal": _on_request_withdrawal,
+    "confirm_withdrawal": _on_stop,
+    "stop": _on_stop,
+    "apologise": _on_apologise,
+}
+
+
+# --- the event, audit, notice -----------------------------------------------------------------
+
+
+def _record(
+    dossier: Dossier,
+    action: str,
+    *,
+    actor: Any,
+    at: datetime,
+    from_status: int | None,
+    from_stage: str = "",
+    to_agency: Agency | None = None,
+    to_person: Any = None,
+    note: str = "",
+    payload: dict | None = None,
+    ip: str | None = None,
+) -> DossierEvent:
+    event = DossierEvent.objects.create(
+        dossier=dossier,
+        action=action,
+        from_status=from_status,
+        to_status=dossier.status,
+        from_stage=from_stage,
+        to_stage=dossier.stage,
+        step_key=dossier.step_key,
+        actor=actor if getattr(actor, "pk", None) else None,
+        from_agency=dossier.current_agency if action != "submit" else None,
+        to_agency=to_agency,
+        to_person=to_person,
+        at=at,
+        step_due_at=dossier.step_due_at,
+        note=note[:2000],
+        payload=payload or {},
+    )
+    audit_record(
+        actor=actor,
+        action=f"dossier.{action}",
+        object_type="dossier",
+        object_id=dossier.pk,
+        ip=ip,
+        payload={"code": dossier.code or dossier.reference, "from": from_status, "to": dossier.status},
+    )
+    _notify(dossier, action, event)
+    dossier_event.send(sender=Dossier, dossier=dossier, event=event)
+    return event
+
+
+def _notify(dossier: Dossier, action: str, event: DossierEvent) -> None:
+    """The applicant's notice, written and enqueued in the transition's transaction."""
+    from motcua.notifications.services import message_send
+
+    template = NOTICES.get(action)
+    if template is None or dossier.applicant is None:
+        return
+    context = {
+        "code": dossier.code or dossier.reference,
+        "procedure": dossier.procedure_version.name_vi,
+        "due": to_local(dossier.current_due_at).strftime("%H:%M %d/%m/%Y") if dossier.current_due_at else "",
+        "note": event.note,
+        "items": event.payload.get("items", []),
+    }
+    message_send(
+        channel="in_app",
+        to=dossier.applicant_personal_id or str(dossier.applicant_id),
+        user=dossier.applicant,
+        template=template,
+        context=context,
+    )
+    if dossier.applicant_phone:
+        message_send(
+            channel="sms",
+            to=dossier.applicant_phone,
+            user=dossier.applicant,
+            template=template,
+            context=context,
+        )

@@ -1,0 +1,142 @@
+"""The dossier state machine as one table (DESIGN.md): which action, from which status and stage,
+needs which permission, and leads where. ``services.dossier_transition`` is the only reader."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from motcua.dossiers.models import Stage, Status
+
+ANY_STAGE = None  # the transition applies whatever the stage
+KEEP = None  # the status or stage does not change
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: frozenset[int]
+    permission: str
+    to_status: int | None
+    to_stage: str | None
+    from_stages: frozenset[str] | None = ANY_STAGE
+    vi: str = ""
+    en: str = ""
+
+
+def _t(action, sources, permission, to_status, to_stage, vi, en, from_stages=ANY_STAGE) -> Transition:
+    return Transition(
+        action,
+        frozenset(sources),
+        permission,
+        to_status,
+        to_stage,
+        frozenset(from_stages) if from_stages is not None else None,
+        vi,
+        en,
+    )
+
+
+S = Status
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in (
+        _t("receive", {S.SUBMITTED}, "dossier.receive", S.RECEIVED, Stage.NONE, "Tiếp nhận", "Receive"),
+        _t(
+            "request_supplement",
+            {S.SUBMITTED, S.RECEIVED, S.PROCESSING},
+            "dossier.request_supplement",
+            S.SUPPLEMENT,
+            KEEP,
+            "Yêu cầu bổ sung",
+            "Request a supplement",
+        ),
+        _t("refuse", {S.SUBMITTED}, "dossier.refuse", S.REFUSED, Stage.NONE, "Từ chối tiếp nhận", "Refuse"),
+        _t(
+            "supplement",
+            {S.SUPPLEMENT},
+            "dossier.supplement",
+            KEEP,  # back to the status it had before the request (services)
+            Stage.SUPPLEMENTED,
+            "Bổ sung hồ sơ",
+            "Supplement",
+        ),
+        _t(
+            "hand_over",
+            {S.RECEIVED, S.PROCESSING},
+            "dossier.hand_over",
+            S.PROCESSING,
+            Stage.ASSIGNED,
+            "Chuyển xử lý",
+            "Hand over",
+        ),
+        _t(
+            "approve",
+            {S.PROCESSING},
+            "dossier.approve",
+            S.PROCESSING,
+            Stage.AWAITING_SIGNATURE,
+            "Duyệt, trình ký",
+            "Approve for signature",
+        ),
+        _t(
+            "refuse_after_processing",
+            {S.PROCESSING},
+            "dossier.approve",
+            S.PROCESSING,
+            Stage.AWAITING_SIGNATURE,
+            "Trình ký văn bản từ chối giải quyết",
+            "Submit a refusal for signature",
+        ),
+        _t(
+            "sign",
+            {S.PROCESSING},
+            "dossier.sign",
+            S.RESULT_READY,
+            Stage.NONE,
+            "Ký, có kết quả",
+            "Sign: result ready",
+            from_stages={Stage.AWAITING_SIGNATURE},
+        ),
+        _t("deliver", {S.RESULT_READY}, "dossier.deliver", S.DELIVERED, Stage.NONE, "Trả kết quả", "Deliver"),
+        _t(
+            "request_withdrawal",
+            {S.SUBMITTED, S.RECEIVED, S.PROCESSING, S.SUPPLEMENT, S.FEES},
+            "dossier.withdraw",
+            S.WITHDRAWAL_REQUESTED,
+            KEEP,
+            "Xin rút hồ sơ",
+            "Ask to withdraw",
+        ),
+        _t(
+            "confirm_withdrawal",
+            {S.WITHDRAWAL_REQUESTED},
+            "dossier.refuse",
+            S.STOPPED,
+            Stage.NONE,
+            "Xác nhận rút hồ sơ",
+            "Confirm the withdrawal",
+        ),
+        _t(
+            "stop",
+            {S.RECEIVED, S.PROCESSING, S.SUPPLEMENT, S.FEES},
+            "dossier.refuse",
+            S.STOPPED,
+            Stage.NONE,
+            "Dừng xử lý",
+            "Stop processing",
+        ),
+        _t(
+            "apologise",
+            {S.RECEIVED, S.PROCESSING, S.SUPPLEMENT, S.FEES},
+            "dossier.apologise",
+            KEEP,
+            KEEP,
+            "Xin lỗi, hẹn lại ngày trả",
+            "Apologise and set a new date",
+        ),
+    )
+}
+
+# Statuses in which the clock runs (domain.md §4: it pauses for a supplement and for fees).
+CLOCK_RUNS = frozenset({S.RECEIVED, S.PROCESSING, S.WITHDRAWAL_REQUESTED})
+FINAL = frozenset({S.REFUSED, S.STOPPED, S.DELIVERED})
