@@ -93,6 +93,7 @@ DEFAULT_ROLES: dict[str, tuple[str, str, tuple[str, ...]]] = {
             "dossier.view",
             "dossier.receive",
             "dossier.start_assisted",
+            "dossier.hand_over",
             "dossier.request_supplement",
             "dossier.refuse",
             "dossier.deliver",

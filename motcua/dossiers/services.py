@@ -382,7 +382,9 @@ def _on_receive(dossier: Dossier, *, at: datetime, actor: Any, **_: Any) -> dict
 
 def _on_request_supplement(dossier: Dossier, *, at: datetime, note: str, items: Any, **_: Any) -> dict:
     listed = [
-        i for i in (items or []) if isinstance(i, dict) and str(i.get("vi") or i.get("text") or "").strip()
+        {"vi": vi[:500], "en": " ".join(str(i.get("en") or vi).split())[:500]}
+        for i in (items or [])
+        if isinstance(i, dict) and (vi := " ".join(str(i.get("vi") or "").split()))
     ]
     if not listed:
         raise ValidationError(

@@ -1,10 +1,11 @@
 """Give the default roles the registry permissions of issue 5 (reading a dossier's people's registry
-data, resolving the exception queue). Roles an administrator has emptied are left alone."""
+data, resolving the exception queue), and the receiver the hand-over of what they received to the
+processing department. Roles an administrator has emptied are left alone."""
 
 from django.db import migrations
 
 GRANTS = {
-    "receiver": ["registry.read", "registry.resolve_exception"],
+    "receiver": ["registry.read", "registry.resolve_exception", "dossier.hand_over"],
     "processor": ["registry.read", "registry.resolve_exception"],
     "head": ["registry.read"],
 }

@@ -33,7 +33,7 @@ EXPECTED: dict[str, set[str]] = {
     "dossier.request_supplement": {"receiver", "processor"},
     "dossier.refuse": {"receiver", "head"},
     "dossier.process": {"processor"},
-    "dossier.hand_over": {"processor", "head"},
+    "dossier.hand_over": {"receiver", "processor", "head"},
     "dossier.approve": {"head"},
     "dossier.sign": {"signer"},
     "dossier.apologise": {"head", "signer"},

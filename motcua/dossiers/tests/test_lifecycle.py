@@ -1,0 +1,321 @@
+"""The dossier lifecycle: submission, reception, processing, supplements, apologies, withdrawal."""
+
+import re
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.db import transaction
+
+from motcua.accounts.permissions import DEFAULT_ROLES
+from motcua.accounts.services import membership_grant, roles_ensure_defaults
+from motcua.audit.models import AuditRecord
+from motcua.catalogue.selectors import procedure_version_in_force
+from motcua.core.errors import Conflict, PermissionDenied, ValidationError
+from motcua.core.time import VN_TZ
+from motcua.dossiers.models import Dossier, DossierEvent, Stage, Status
+from motcua.dossiers.services import dossier_receive_at_counter, dossier_submit_online, dossier_transition
+from motcua.dossiers.states import TRANSITIONS
+from motcua.notifications.models import Message
+from motcua.places.models import Agency
+
+pytestmark = pytest.mark.django_db
+
+DATA = {
+    "applicant.full_name": "Nguyễn Văn An",
+    "applicant.personal_id": "079090123456",
+    "applicant.date_of_birth": "1990-05-12",
+    "applicant.sex": "male",
+    "applicant.residence": {"kind": "text", "text": "12 Lê Lợi"},
+    "purpose.use": "marriage",
+}
+
+
+@pytest.fixture
+def world(loaded_places, loaded_catalogue, django_user_model):
+    roles_ensure_defaults()
+    centre = Agency.objects.get(kind=Agency.Kind.COMMUNE_SERVICE_CENTRE, unit__name="Phường Bến Thành")
+    ben_thanh = centre.unit
+    other = Agency.objects.get(kind=Agency.Kind.COMMUNE_SERVICE_CENTRE, unit__name="Phường Sài Gòn")
+    officials = {}
+    for role in DEFAULT_ROLES:
+        user = django_user_model.objects.create_user(username=f"bt-{role}")
+        membership_grant(actor=None, user=user, agency=centre, role_key=role, valid_from=date(2025, 7, 1))
+        officials[role] = user
+    stranger = django_user_model.objects.create_user(username="sg-receiver")
+    membership_grant(
+        actor=None, user=stranger, agency=other, role_key="receiver", valid_from=date(2025, 7, 1)
+    )
+    citizen = django_user_model.objects.create_user(
+        username="vneid-079090123456",
+        personal_id="079090123456",
+        last_name="Nguyễn Văn An",
+        phone="0912345678",
+    )
+    version = procedure_version_in_force(code="1.004873")
+    return {
+        "unit": ben_thanh,
+        "centre": centre,
+        "other": other,
+        "officials": officials,
+        "stranger": stranger,
+        "citizen": citizen,
+        "version": version,
+    }
+
+
+def _data(world):
+    fields = [f for s in world["version"].data["form"]["sections"] for f in s["fields"]]
+    data = {}
+    for f in fields:
+        if not f.get("required"):
+            continue
+        data[f["key"]] = (
+            f["options"][0]["value"]
+            if f.get("options")
+            else {"date": "1990-05-12", "personal_id": "079090123456", "checkbox": True, "integer": 1}.get(
+                f["type"], "Nội dung"
+            )
+        )
+    return data
+
+
+def _submit(world, key="k1", **kwargs):
+    return dossier_submit_online(
+        applicant=world["citizen"],
+        version=world["version"],
+        case_key="standard",
+        data=_data(world),
+        documents={},
+        unit=world["unit"],
+        submission_key=key,
+        **kwargs,
+    )
+
+
+def _do(world, dossier, action, role="receiver", **kwargs):
+    return dossier_transition(actor=world["officials"][role], dossier=dossier, action=action, **kwargs)
+
+
+def test_an_online_submission_is_made_once_and_told_to_the_applicant(world):
+    first = _submit(world)
+    again = _submit(world)  # a double click or a retried request
+    assert first.pk == again.pk and Dossier.objects.count() == 1
+    assert first.status == Status.SUBMITTED and first.code is None and first.reference.startswith("TN-")
+    assert first.competent_agency.kind == "commune_pc" and first.current_agency == world["centre"]
+    assert (
+        Message.objects.filter(user=world["citizen"], template="dossier_submitted").count() == 2
+    )  # app + SMS
+
+
+def test_a_dossier_missing_something_says_everything_at_once(world):
+    required = [
+        f["key"]
+        for section in world["version"].data["form"]["sections"]
+        if not section.get("show_if")
+        for f in section["fields"]
+        if f.get("required") and not f.get("show_if")
+    ]
+    with pytest.raises(ValidationError) as refused:
+        dossier_submit_online(
+            applicant=world["citizen"],
+            version=world["version"],
+            case_key="standard",
+            data={},
+            documents={},
+            unit=world["unit"],
+            submission_key="k",
+        )
+    assert {m["key"] for m in refused.value.params["missing"]} >= set(required)
+    assert not Dossier.objects.exists()
+
+
+def test_the_whole_way_from_reception_to_delivery(world):
+    dossier = _submit(world)
+    dossier = _do(world, dossier, "receive")
+    assert re.fullmatch(rf"{re.escape(world['centre'].electronic_id)}-\d{{6}}-0001", dossier.code)
+    assert (
+        dossier.status == Status.RECEIVED and dossier.due_at == dossier.current_due_at > dossier.received_at
+    )
+    processor = world["officials"]["processor"]
+    dossier = _do(world, dossier, "hand_over", to_person=processor)
+    assert (dossier.status, dossier.stage, dossier.assignee) == (Status.PROCESSING, Stage.ASSIGNED, processor)
+    assert dossier.step_due_at is not None
+    dossier = _do(world, dossier, "approve", role="head")
+    dossier = _do(world, dossier, "sign", role="signer")
+    assert dossier.status == Status.RESULT_READY and dossier.outcome == "granted"
+    dossier = _do(world, dossier, "deliver")
+    assert dossier.status == Status.DELIVERED and dossier.finished_at is not None
+    actions = list(DossierEvent.objects.filter(dossier=dossier).values_list("action", flat=True))
+    assert actions == ["submit", "receive", "hand_over", "approve", "sign", "deliver"]
+    assert AuditRecord.objects.filter(object_type="dossier", object_id=str(dossier.pk)).count() == 6
+    assert Message.objects.filter(template="dossier_result_ready", user=world["citizen"]).exists()
+
+
+# A dossier put in a state where each action applies (test set-up, not a transition).
+READY = {
+    "receive": (Status.SUBMITTED, ""),
+    "request_supplement": (Status.RECEIVED, ""),
+    "refuse": (Status.SUBMITTED, ""),
+    "hand_over": (Status.RECEIVED, ""),
+    "approve": (Status.PROCESSING, Stage.ASSIGNED),
+    "refuse_after_processing": (Status.PROCESSING, Stage.ASSIGNED),
+    "sign": (Status.PROCESSING, Stage.AWAITING_SIGNATURE),
+    "deliver": (Status.RESULT_READY, ""),
+    "confirm_withdrawal": (Status.WITHDRAWAL_REQUESTED, ""),
+    "stop": (Status.PROCESSING, Stage.ASSIGNED),
+    "apologise": (Status.PROCESSING, Stage.ASSIGNED),
+}
+ARGS = {
+    "request_supplement": {"items": [{"vi": "Bản sao giấy ly hôn"}]},
+    "refuse": {"note": "Không thuộc thẩm quyền"},
+    "refuse_after_processing": {"note": "Không đủ điều kiện"},
+    "confirm_withdrawal": {"note": "Theo đề nghị"},
+    "stop": {"note": "Người dân đã mất"},
+}
+
+
+@pytest.mark.parametrize("action", sorted(READY))
+def test_each_official_transition_is_allowed_only_to_the_roles_that_grant_it(world, action):
+    transition = TRANSITIONS[action]
+    for role, official in world["officials"].items():
+        dossier = _submit(world, key=f"{action}-{role}")
+        if READY[action][0] != Status.SUBMITTED:
+            dossier = _do(world, dossier, "receive")
+        Dossier.objects.filter(pk=dossier.pk).update(status=READY[action][0], stage=READY[action][1])
+        args = dict(ARGS.get(action, {}))
+        if action == "hand_over":
+            args["to_person"] = world["officials"]["processor"]
+        if action == "apologise":
+            args.update(note="Chờ xác minh", new_due_at=datetime(2030, 1, 2, 10, tzinfo=VN_TZ))
+        granted = transition.permission in DEFAULT_ROLES[role][2]
+        if granted:
+            dossier_transition(actor=official, dossier=dossier, action=action, **args)
+        else:
+            with pytest.raises(PermissionDenied):
+                dossier_transition(actor=official, dossier=dossier, action=action, **args)
+        # Another agency's receiver never acts on it.
+        if role == "receiver":
+            with pytest.raises((PermissionDenied, Conflict)):
+                dossier_transition(actor=world["stranger"], dossier=dossier, action=action, **args)
+
+
+def test_illegal_transitions_are_a_clear_conflict(world):
+    dossier = _submit(world)
+    with pytest.raises(Conflict) as refused:
+        _do(world, dossier, "deliver")
+    assert "Không thể “Trả kết quả”" in refused.value.message_vi
+    dossier = _do(world, dossier, "receive")
+    with pytest.raises(Conflict):
+        _do(world, dossier, "receive")  # twice
+
+
+def test_a_second_supplement_request_marks_the_dossier_late_and_the_clock_pauses(world, monkeypatch):
+    import motcua.dossiers.services as services
+
+    clock = [datetime(2026, 11, 19, 8, 0, tzinfo=VN_TZ)]  # Thursday
+    monkeypatch.setattr(services, "now", lambda: clock[0])
+    dossier = _do(world, _submit(world), "receive")
+    original = dossier.due_at  # 3 working days: Wednesday 25 (Tuesday 24 is Culture Day)
+    assert original == datetime(2026, 11, 25, 8, 0, tzinfo=VN_TZ)
+    clock[0] = datetime(2026, 11, 19, 10, 0, tzinfo=VN_TZ)
+    dossier = _do(world, dossier, "request_supplement", items=[{"vi": "Giấy xác nhận cư trú"}])
+    assert dossier.status == Status.SUPPLEMENT and not dossier.counts_as_late
+    clock[0] = datetime(2026, 11, 20, 10, 0, tzinfo=VN_TZ)  # supplemented a working day later
+    dossier = dossier_transition(
+        actor=world["citizen"], dossier=dossier, action="supplement", data={"purpose.note": "đã bổ sung"}
+    )
+    assert dossier.status == Status.RECEIVED and dossier.stage == Stage.SUPPLEMENTED
+    assert dossier.paused_hours == 8 and dossier.due_at == original
+    assert dossier.current_due_at == datetime(2026, 11, 26, 8, 0, tzinfo=VN_TZ)
+    dossier = _do(world, dossier, "request_supplement", items=[{"vi": "Ảnh chân dung"}])
+    assert dossier.counts_as_late and dossier.supplement_requests == 2
+
+
+def test_a_supplement_request_lists_something(world):
+    dossier = _do(world, _submit(world), "receive")
+    with pytest.raises(ValidationError):
+        _do(world, dossier, "request_supplement", items=[{"vi": "  "}])
+
+
+def test_an_apology_moves_the_date_but_statistics_keep_the_original(world, monkeypatch):
+    import motcua.dossiers.services as services
+
+    clock = [datetime(2026, 11, 19, 8, 0, tzinfo=VN_TZ)]
+    monkeypatch.setattr(services, "now", lambda: clock[0])
+    dossier = _do(world, _submit(world), "receive")
+    original = dossier.due_at
+    later = original + timedelta(days=7)
+    with pytest.raises(ValidationError):
+        _do(
+            world,
+            dossier,
+            "apologise",
+            role="head",
+            note="Chờ xác minh",
+            new_due_at=original - timedelta(hours=1),
+        )
+    dossier = _do(
+        world, dossier, "apologise", role="head", note="Chờ xác minh nơi cư trú trước đây", new_due_at=later
+    )
+    assert dossier.due_at == original and dossier.current_due_at == later
+    assert Message.objects.filter(template="dossier_apology", user=world["citizen"]).exists()
+    clock[0] = later + timedelta(hours=1)
+    with pytest.raises(Conflict):  # too late to apologise
+        _do(world, dossier, "apologise", role="head", note="again", new_due_at=later + timedelta(days=3))
+
+
+def test_withdrawal_is_asked_by_the_applicant_confirmed_by_an_official_and_not_after_the_result(world):
+    dossier = _do(world, _submit(world), "receive")
+    with pytest.raises(PermissionDenied):
+        _do(world, dossier, "request_withdrawal")  # an official cannot ask for the applicant
+    dossier = dossier_transition(actor=world["citizen"], dossier=dossier, action="request_withdrawal")
+    assert dossier.status == Status.WITHDRAWAL_REQUESTED
+    dossier = _do(world, dossier, "confirm_withdrawal", note="Theo đơn xin rút")
+    assert dossier.status == Status.STOPPED
+    done = _submit(world, key="k2")
+    Dossier.objects.filter(pk=done.pk).update(status=Status.RESULT_READY)
+    with pytest.raises(Conflict):
+        dossier_transition(actor=world["citizen"], dossier=done, action="request_withdrawal")
+
+
+def test_a_rolled_back_transition_leaves_nothing_behind(world):
+    dossier = _submit(world)
+    messages, events = Message.objects.count(), DossierEvent.objects.count()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _do(world, dossier, "receive")
+        raise RuntimeError("the request failed after the transition")
+    dossier.refresh_from_db()
+    assert dossier.status == Status.SUBMITTED and dossier.code is None
+    assert Message.objects.count() == messages and DossierEvent.objects.count() == events
+
+
+def test_codes_count_per_receiving_agency_and_day(world):
+    version, unit = world["version"], world["unit"]
+    codes = [
+        dossier_receive_at_counter(
+            official=world["officials"]["receiver"],
+            agency=agency,
+            version=version,
+            case_key="standard",
+            applicant_name="Trần Thị Bình",
+            applicant_personal_id="079190123457",
+            data=_data(world),
+            documents={},
+            unit=unit,
+        ).code
+        for agency in (world["centre"], world["centre"], world["centre"])
+    ]
+    assert [c[-4:] for c in codes] == ["0001", "0002", "0003"]
+    other = dossier_receive_at_counter(
+        official=world["stranger"],
+        agency=world["other"],
+        version=version,
+        case_key="standard",
+        applicant_name="Lê Văn Cường",
+        applicant_personal_id="079090123458",
+        data=_data(world),
+        documents={},
+        unit=unit,  # received at Sài Gòn for a Bến Thành resident: boundary-free
+    )
+    assert other.code.startswith(world["other"].electronic_id) and other.code.endswith("-0001")
+    assert other.receiving_agency == world["other"] and other.competent_agency.unit == unit
