@@ -8,6 +8,7 @@ signal upper apps listen to. Nothing else changes a dossier's state.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -488,7 +489,7 @@ def _on_apologise(dossier: Dossier, *, at: datetime, note: str, new_due_at: Any,
     return {"reason": reason, "previous_due_at": previous.isoformat() if previous else None}
 
 
-_HANDLERS = {
+_HANDLERS: dict[str, Callable[..., dict[str, Any]]] = {
     "receive": _on_receive,
     "request_supplement": _on_request_supplement,
     "supplement": _on_supplement,
