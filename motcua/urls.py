@@ -22,6 +22,7 @@ urlpatterns = [
     path("van-phong/", include("motcua.accounts.urls")),
     path("tai-khoan/", include("motcua.accounts.citizen_urls")),
     path("tai-khoan/", include("motcua.registries.urls")),
+    path("tai-khoan/", include("motcua.dossiers.urls")),
     path("oidc/", include("mozilla_django_oidc.urls")),
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:backoffice-login", query_string=True)),
     path("admin/", admin.site.urls),

@@ -319,3 +319,10 @@ def test_codes_count_per_receiving_agency_and_day(world):
     )
     assert other.code.startswith(world["other"].electronic_id) and other.code.endswith("-0001")
     assert other.receiving_agency == world["other"] and other.competent_agency.unit == unit
+
+
+def test_my_dossiers_shows_the_status_in_plain_words(client, world):
+    dossier = _do(world, _submit(world), "receive")
+    client.force_login(world["citizen"])
+    html = client.get("/tai-khoan/ho-so").content.decode()
+    assert dossier.code in html and "Đã tiếp nhận" in html
