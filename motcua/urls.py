@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 from motcua.api import api
 from motcua.core import views as core_views
 from motcua.core.converters import ProcedureCodeConverter
+from motcua.dossiers import views as dossier_views
 
 register_converter(ProcedureCodeConverter, "procedure_code")  # before the apps' URL modules load
 
@@ -23,6 +24,7 @@ urlpatterns = [
     path("tai-khoan/", include("motcua.accounts.citizen_urls")),
     path("tai-khoan/", include("motcua.registries.urls")),
     path("tai-khoan/", include("motcua.dossiers.urls")),
+    path("tra-cuu-ho-so", dossier_views.public_lookup, name="dossier-lookup"),
     path("oidc/", include("mozilla_django_oidc.urls")),
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:backoffice-login", query_string=True)),
     path("admin/", admin.site.urls),

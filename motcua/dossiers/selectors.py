@@ -74,3 +74,19 @@ def competent_agencies_for(version: Any, unit: AdministrativeUnit) -> tuple[Agen
 
 def dossiers_of_applicant(user: Any) -> QuerySet[Dossier]:
     return Dossier.objects.filter(applicant=user).select_related("procedure_version").order_by("-id")
+
+
+def dossier_public_lookup(*, code: str, second_factor: str) -> Dossier | None:
+    """The dossier with this code (or online reference) whose applicant's number ends with, or
+    whose phone is, ``second_factor``; None otherwise — without saying which part was wrong."""
+    code, factor = code.strip().upper(), "".join(second_factor.split())
+    if not code or len(factor) < 4:
+        return None
+    dossier = Dossier.objects.filter(code=code).first() or Dossier.objects.filter(reference=code).first()
+    if dossier is None:
+        return None
+    if len(factor) == 4 and dossier.applicant_personal_id.endswith(factor):
+        return dossier
+    if len(factor) >= 9 and dossier.applicant_phone and dossier.applicant_phone == factor:
+        return dossier
+    return None

@@ -140,3 +140,13 @@ TRANSITIONS: dict[str, Transition] = {
 # Statuses in which the clock runs (domain.md §4: it pauses for a supplement and for fees).
 CLOCK_RUNS = frozenset({S.RECEIVED, S.PROCESSING, S.WITHDRAWAL_REQUESTED})
 FINAL = frozenset({S.REFUSED, S.STOPPED, S.DELIVERED})
+
+
+def action_label(action: str, *, english: bool = False) -> str:
+    """What happened, as the applicant reads it on the timeline."""
+    if action == "submit":
+        return "Submitted online" if english else "Nộp trực tuyến"
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        return action
+    return transition.en if english else transition.vi

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from motcua.accounts.citizen_views import citizen_login_required
-from motcua.dossiers.selectors import dossiers_of_applicant
+from motcua.core import ratelimit
+from motcua.core.http import client_ip
+from motcua.dossiers.selectors import dossier_public_lookup, dossiers_of_applicant
+from motcua.dossiers.states import action_label
+
+LOOKUP_LIMIT = 20  # look-ups an hour from one address
 
 
 @never_cache
@@ -19,3 +25,28 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
     return render(
         request, "dossiers/my_dossiers.html", {"dossiers": dossiers_of_applicant(request.user)[:100]}
     )
+
+
+@never_cache
+@require_GET
+def public_lookup(request: HttpRequest) -> HttpResponse:
+    """Anyone can follow a dossier with its code and the last 4 digits of the applicant's number (or
+    their phone); nothing personal is shown, and look-ups are rate limited."""
+    code, factor = request.GET.get("ma", "")[:40], request.GET.get("xac-thuc", "")[:20]
+    context: dict = {"code": code}
+    status = 200
+    if code or factor:
+        if not ratelimit.allow(f"lookup:{client_ip(request)}", limit=LOOKUP_LIMIT, window_seconds=3600):
+            context["error"] = "limited"
+            status = 429
+        else:
+            dossier = dossier_public_lookup(code=code, second_factor=factor)
+            if dossier is None:
+                context["error"] = "not_found"
+            else:
+                context["dossier"] = dossier
+                english = (get_language() or "vi").startswith("en")
+                context["events"] = [
+                    (e, action_label(e.action, english=english)) for e in dossier.events.all()
+                ]
+    return render(request, "dossiers/public_lookup.html", context, status=status)

@@ -326,3 +326,16 @@ def test_my_dossiers_shows_the_status_in_plain_words(client, world):
     client.force_login(world["citizen"])
     html = client.get("/tai-khoan/ho-so").content.decode()
     assert dossier.code in html and "Đã tiếp nhận" in html
+
+
+def test_the_public_look_up_needs_the_second_factor_and_is_rate_limited(client, world):
+    dossier = _do(world, _submit(world), "receive")
+    html = client.get("/tra-cuu-ho-so", {"ma": dossier.code, "xac-thuc": "3456"}).content.decode()
+    assert "Đã tiếp nhận" in html and "Tiếp nhận" in html and "Nguyễn Văn An" not in html
+    html = client.get("/tra-cuu-ho-so", {"ma": dossier.code, "xac-thuc": "0000"}).content.decode()
+    assert "Không có hồ sơ nào khớp" in html and "Đã tiếp nhận" not in html
+    html = client.get("/tra-cuu-ho-so", {"ma": dossier.code, "xac-thuc": "0912345678"}).content.decode()
+    assert "Đã tiếp nhận" in html  # the phone works too
+    for _ in range(17):
+        client.get("/tra-cuu-ho-so", {"ma": "X", "xac-thuc": "1111"})
+    assert client.get("/tra-cuu-ho-so", {"ma": dossier.code, "xac-thuc": "3456"}).status_code == 429
