@@ -172,3 +172,70 @@ class DossierCodeCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.day}: {self.last}"
+
+
+def _random_upload_name(instance: DossierFile, filename: str) -> str:
+    """Stored under a random name: the applicant's file name is kept only as data."""
+    import secrets
+
+    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
+        instance.content_type, "bin"
+    )
+    return f"dossier-files/{secrets.token_hex(2)}/{secrets.token_urlsafe(24)}.{extension}"
+
+
+class DossierDraft(models.Model):
+    """An application being prepared: saved as the applicant types, resumed after signing out."""
+
+    applicant = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="dossier_drafts")
+    procedure_version = models.ForeignKey(
+        "catalogue.ProcedureVersion", on_delete=models.PROTECT, related_name="+"
+    )
+    procedure_code = models.CharField(_("procedure"), max_length=10)
+    enterprise_code = models.CharField(_("for the business"), max_length=14, blank=True)
+    case_key = models.CharField(_("case"), max_length=50, blank=True)
+    unit_code = models.CharField(_("commune that decides"), max_length=10, blank=True)
+    data = models.JSONField(_("form data"), default=dict)
+    submission_key = models.CharField(max_length=64)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("draft application")
+        verbose_name_plural = _("draft applications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicant", "procedure_code", "enterprise_code"],
+                name="dossier_draft_one_per_procedure",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure_code} / {self.applicant_id}"
+
+
+class DossierFile(models.Model):
+    """An uploaded paper: type sniffed from its content, size and pages limited, SHA-256 kept.
+    Never served from a public path (only through a view that checks who asks)."""
+
+    draft = models.ForeignKey(
+        DossierDraft, null=True, blank=True, on_delete=models.SET_NULL, related_name="files"
+    )
+    dossier = models.ForeignKey(
+        Dossier, null=True, blank=True, on_delete=models.PROTECT, related_name="files"
+    )
+    document_key = models.CharField(_("document of the procedure"), max_length=50)
+    original_name = models.CharField(_("file name"), max_length=200)
+    file = models.FileField(upload_to=_random_upload_name, max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    pages = models.PositiveSmallIntegerField(default=1)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    uploaded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("uploaded document")
+        verbose_name_plural = _("uploaded documents")
+
+    def __str__(self) -> str:
+        return f"{self.document_key}: {self.original_name}"

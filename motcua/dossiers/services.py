@@ -102,11 +102,9 @@ def missing_items(
         if not _visible(section, data, case_key):
             continue
         for spec in section["fields"]:
-            if (
-                spec.get("required")
-                and _visible(spec, data, case_key)
-                and data.get(spec["key"]) in (None, "", [])
-            ):
+            value = data.get(spec["key"])
+            empty = value in (None, "", [], {}) or (spec["type"] == "checkbox" and value is not True)
+            if spec.get("required") and _visible(spec, data, case_key) and empty:
                 missing.append({"key": spec["key"], "vi": spec["label"]["vi"], "en": spec["label"]["en"]})
     case = next((c for c in definition["cases"] if c["key"] == case_key), None)
     needed = set(case.get("documents", [])) if case and "documents" in case else None

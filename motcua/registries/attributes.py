@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
+import pycountry
+from django.utils.translation import get_language
+
 ATTRIBUTES: dict[str, tuple[str, str]] = {
     "full_name": ("họ và tên", "full name"),
     "other_names": ("tên gọi khác", "other names"),
@@ -44,3 +50,35 @@ def attribute_label(path: str, *, english: bool = False) -> str:
         inner = ATTRIBUTES.get(rest.split(".")[-1], (rest, rest))[index]
         return f"{inner} ({RELATIVES[head][index]})"
     return ATTRIBUTES.get(path, (path, path))[index]
+
+
+def display_value(field: dict, value: Any) -> str:
+    """A registry value as a person reads it: dates day-first, options by their label, countries and
+    places by name."""
+    english = (get_language() or "vi").startswith("en")
+    if isinstance(value, dict):
+        return ", ".join(part for part in (value.get("text", ""), value.get("label", "")) if part) or str(
+            value
+        )
+    if field.get("type") == "date" and isinstance(value, str):
+        try:
+            return date.fromisoformat(value[:10]).strftime("%d/%m/%Y")
+        except ValueError:
+            return value
+    for option in field.get("options", []):
+        if option["value"] == value:
+            return option["label"]["en" if english else "vi"]
+    if field.get("type") == "country" and isinstance(value, str):
+        country = pycountry.countries.get(alpha_2=value)
+        return "Việt Nam" if value == "VN" and not english else (country.name if country else value)
+    words = {
+        "male": ("Nam", "Male"),
+        "female": ("Nữ", "Female"),
+        "single": ("Độc thân", "Single"),
+        "married": ("Đã kết hôn", "Married"),
+        "divorced": ("Đã ly hôn", "Divorced"),
+        "widowed": ("Góa", "Widowed"),
+    }
+    if value in words:
+        return words[value][1 if english else 0]
+    return str(value)

@@ -4,10 +4,8 @@ their source, corrections, related people, and stored documents chosen instead o
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any
 
-import pycountry
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +18,7 @@ from motcua.accounts.citizen_views import citizen_login_required
 from motcua.catalogue.selectors import procedure_version_in_force
 from motcua.core import ratelimit
 from motcua.core.errors import MotcuaError, NotFound
+from motcua.registries.attributes import display_value
 from motcua.registries.models import DocumentReuse, Prefill, VerificationCase
 from motcua.registries.prefills import (
     document_reuse_cancel,
@@ -180,8 +179,8 @@ def _context(request: HttpRequest, version: Any, stored: Prefill | None) -> dict
         {
             "key": key,
             "label": fields[key]["label"],
-            "shown": _display(fields[key], item.value),
-            "registry_shown": _display(fields[key], item.registry_value) if not item.verified else "",
+            "shown": display_value(fields[key], item.value),
+            "registry_shown": display_value(fields[key], item.registry_value) if not item.verified else "",
             "item": item,
             "correctable": bool(fields[key].get("correctable")),
             "input_type": {"email": "email", "phone": "tel", "date": "date"}.get(fields[key]["type"], "text"),
@@ -208,35 +207,3 @@ def _context(request: HttpRequest, version: Any, stored: Prefill | None) -> dict
         .first()
     )
     return context
-
-
-def _display(field: dict, value: Any) -> str:
-    """A registry value as a person reads it: dates day-first, options by their label, countries and
-    places by name."""
-    english = (get_language() or "vi").startswith("en")
-    if isinstance(value, dict):
-        return ", ".join(part for part in (value.get("text", ""), value.get("label", "")) if part) or str(
-            value
-        )
-    if field.get("type") == "date" and isinstance(value, str):
-        try:
-            return date.fromisoformat(value[:10]).strftime("%d/%m/%Y")
-        except ValueError:
-            return value
-    for option in field.get("options", []):
-        if option["value"] == value:
-            return option["label"]["en" if english else "vi"]
-    if field.get("type") == "country" and isinstance(value, str):
-        country = pycountry.countries.get(alpha_2=value)
-        return "Việt Nam" if value == "VN" and not english else (country.name if country else value)
-    words = {
-        "male": ("Nam", "Male"),
-        "female": ("Nữ", "Female"),
-        "single": ("Độc thân", "Single"),
-        "married": ("Đã kết hôn", "Married"),
-        "divorced": ("Đã ly hôn", "Divorced"),
-        "widowed": ("Góa", "Widowed"),
-    }
-    if value in words:
-        return words[value][1 if english else 0]
-    return str(value)

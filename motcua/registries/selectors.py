@@ -131,3 +131,16 @@ def registry_sample_born_abroad() -> tuple[str, str] | None:
         .first()
     )
     return (row[0], row[1]) if row else None
+
+
+def prefill_of(*, applicant: Any, procedure_code: str, enterprise_code: str = ""):
+    """What the registries filled in for this applicant and procedure, if they consented."""
+    from motcua.registries.models import Prefill
+
+    return (
+        Prefill.objects.filter(
+            applicant=applicant, procedure_code=procedure_code, enterprise_code=enterprise_code
+        )
+        .prefetch_related("reused_documents")
+        .first()
+    )

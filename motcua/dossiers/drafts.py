@@ -1,0 +1,271 @@
+"""Preparing an application: the draft, the uploaded papers, and the submission it becomes.
+
+A draft is saved as the applicant types and resumed after signing out; its submission key makes
+the submission idempotent. Values the registries filled (registries.Prefill) are taken as they are,
+with their provenance; the applicant types the rest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import secrets
+from datetime import date
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+
+from motcua.accounts.identity import validate_personal_id
+from motcua.core.errors import PermissionDenied, ValidationError
+from motcua.core.time import today
+from motcua.dossiers.models import Dossier, DossierDraft, DossierFile
+from motcua.dossiers.services import dossier_submit_online
+from motcua.places.models import AdministrativeUnit
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_PAGES = 30
+MAX_FILES_PER_DOCUMENT = 5
+SIGNATURES = (
+    (b"%PDF-", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+)
+
+
+def draft_for(*, applicant: Any, version: Any, enterprise_code: str = "") -> DossierDraft:
+    """The applicant's draft for this procedure, made on first use."""
+    draft = DossierDraft.objects.filter(
+        applicant=applicant, procedure_code=version.code, enterprise_code=enterprise_code
+    ).first()
+    if draft is not None:
+        return draft
+    try:
+        with transaction.atomic():
+            return DossierDraft.objects.create(
+                applicant=applicant,
+                procedure_version=version,
+                procedure_code=version.code,
+                enterprise_code=enterprise_code,
+                case_key=version.data["cases"][0]["key"] if len(version.data["cases"]) == 1 else "",
+                submission_key=secrets.token_hex(16),
+            )
+    except IntegrityError:  # made by a concurrent request
+        return DossierDraft.objects.get(
+            applicant=applicant, procedure_code=version.code, enterprise_code=enterprise_code
+        )
+
+
+def _fields(version: Any) -> dict[str, dict[str, Any]]:
+    return {f["key"]: f for s in version.data["form"]["sections"] for f in s["fields"]}
+
+
+def clean_value(spec: dict[str, Any], raw: Any) -> tuple[Any, str]:
+    """A typed value → (value to keep, "" or a message in Vietnamese and English). The value is kept
+    even when wrong, so nothing typed is lost."""
+    kind = spec["type"]
+    if kind == "checkbox":
+        return raw in (True, "on", "yes", "true", "1"), ""
+    text = " ".join(str(raw or "").split()) if kind != "textarea" else str(raw or "").strip()
+    if text == "":
+        return "", ""
+    limit = (spec.get("validation") or {}).get("max_length") or (4000 if kind == "textarea" else 300)
+    if len(text) > limit:
+        return text[:limit], f"Tối đa {limit} ký tự. / At most {limit} characters."
+    if kind == "personal_id":
+        try:
+            validate_personal_id(text)
+        except Exception as error:  # motcua's or Django's ValidationError
+            return text, str(error)
+    if kind == "email":
+        try:
+            validate_email(text)
+        except Exception:
+            return text, "Địa chỉ thư điện tử không hợp lệ. / Not a valid e-mail address."
+    if kind == "phone":
+        digits = text.replace(" ", "").replace(".", "").removeprefix("+")
+        if not (digits.isdigit() and 9 <= len(digits) <= 15):
+            return text, "Số điện thoại gồm 9–15 chữ số. / A phone number has 9 to 15 digits."
+    if kind in ("integer", "decimal"):
+        try:
+            number = int(text) if kind == "integer" else float(text.replace(",", "."))
+        except ValueError:
+            return text, "Hãy nhập một số. / Enter a number."
+        rules = spec.get("validation") or {}
+        if ("min" in rules and number < rules["min"]) or ("max" in rules and number > rules["max"]):
+            low, high = rules.get("min", "…"), rules.get("max", "…")
+            return text, f"Từ {low} đến {high}. / From {low} to {high}."
+        return number, ""
+    if kind == "date":
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            return text, "Ngày không hợp lệ. / Not a valid date."
+        rules = spec.get("validation") or {}
+        if rules.get("not_after_today") and day > today():
+            return text, "Ngày không được sau hôm nay. / The date cannot be after today."
+        return day.isoformat(), ""
+    if kind in ("select", "radio") and text not in {o["value"] for o in spec.get("options", [])}:
+        return "", "Hãy chọn một mục trong danh sách. / Choose one of the options."
+    if kind == "place":
+        return {"kind": "text", "text": text}, ""
+    return text, ""
+
+
+@transaction.atomic
+def draft_save(
+    *, draft: DossierDraft, values: dict[str, Any], case_key: str | None = None, unit_code: str | None = None
+) -> dict[str, str]:
+    """Keep what the applicant typed; the messages of the fields that are not right yet."""
+    fields = _fields(draft.procedure_version)
+    errors: dict[str, str] = {}
+    data = dict(draft.data)
+    for key, raw in values.items():
+        spec = fields.get(key)
+        if spec is None:
+            continue  # not a field of this form: ignored, never stored
+        data[key], errors_for = clean_value(spec, raw)
+        if errors_for:
+            errors[key] = errors_for
+    draft.data = data
+    if case_key is not None and case_key in {c["key"] for c in draft.procedure_version.data["cases"]}:
+        draft.case_key = case_key
+    if (
+        unit_code is not None
+        and AdministrativeUnit.objects.filter(code=unit_code, level=3, valid_to__isnull=True).exists()
+    ):
+        draft.unit_code = unit_code
+    draft.save()
+    return errors
+
+
+def _sniff(head: bytes) -> str | None:
+    return next((kind for signature, kind in SIGNATURES if head.startswith(signature)), None)
+
+
+def _pdf_pages(content: bytes) -> int:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        return len(PdfReader(io.BytesIO(content)).pages)
+    except (PdfReadError, ValueError, KeyError, TypeError):
+        raise ValidationError(
+            "Tệp PDF bị hỏng hoặc được bảo vệ; hãy lưu lại thành PDF thường rồi tải lên.",
+            "The PDF is damaged or protected; save it again as a plain PDF and upload it.",
+            code="pdf_unreadable",
+            field="file",
+        ) from None
+
+
+@transaction.atomic
+def draft_upload(
+    *, draft: DossierDraft, document_key: str, name: str, content: bytes, actor: Any
+) -> DossierFile:
+    """Accept one scanned paper for a document of the procedure, or say why not."""
+    if actor.pk != draft.applicant_id:
+        raise PermissionDenied(
+            "Đây không phải hồ sơ của bạn.", "This is not your application.", code="not_yours"
+        )
+    documents = {d["key"] for d in draft.procedure_version.data["documents"]}
+    if document_key not in documents:
+        raise ValidationError(
+            "Thủ tục không có giấy tờ này.", "The procedure has no such document.", code="document"
+        )
+    if not content:
+        raise ValidationError("Tệp trống.", "The file is empty.", code="empty", field="file")
+    if len(content) > MAX_FILE_BYTES:
+        raise ValidationError(
+            "Tệp lớn hơn 10 MB; hãy quét ở độ phân giải thấp hơn.",
+            "The file is larger than 10 MB; scan at a lower resolution.",
+            code="too_large",
+            field="file",
+        )
+    kind = _sniff(content[:16])
+    if kind is None:
+        raise ValidationError(
+            "Chỉ nhận tệp PDF, JPEG hoặc PNG (kiểm tra theo nội dung tệp, không theo tên).",
+            "Only PDF, JPEG or PNG files are accepted (checked from the content, not the name).",
+            code="file_type",
+            field="file",
+        )
+    pages = _pdf_pages(content) if kind == "application/pdf" else 1
+    if pages > MAX_PAGES:
+        raise ValidationError(
+            f"Tệp có {pages} trang; tối đa {MAX_PAGES} trang cho một giấy tờ.",
+            f"The file has {pages} pages; at most {MAX_PAGES} per document.",
+            code="too_many_pages",
+            field="file",
+        )
+    if draft.files.filter(document_key=document_key).count() >= MAX_FILES_PER_DOCUMENT:
+        raise ValidationError(
+            f"Mỗi giấy tờ tối đa {MAX_FILES_PER_DOCUMENT} tệp.",
+            f"At most {MAX_FILES_PER_DOCUMENT} files per document.",
+            code="too_many_files",
+            field="file",
+        )
+    upload = DossierFile(
+        draft=draft,
+        document_key=document_key,
+        original_name=" ".join(name.split())[-200:] or "tep",
+        content_type=kind,
+        size=len(content),
+        pages=pages,
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=actor,
+    )
+    upload.file.save("upload", ContentFile(content), save=False)
+    upload.save()
+    return upload
+
+
+def draft_documents(draft: DossierDraft, reused: dict[str, Any]) -> dict[str, Any]:
+    """What stands for each document: uploaded files or a reused stored document."""
+    documents: dict[str, Any] = {}
+    for upload in draft.files.all():
+        documents.setdefault(upload.document_key, {"files": []})["files"].append(upload.pk)
+    for key, reuse in reused.items():
+        documents.setdefault(key, {})["reused"] = reuse
+    return documents
+
+
+@transaction.atomic
+def draft_submit(
+    *, draft: DossierDraft, prefilled: dict[str, Any], provenance: dict[str, Any], reused: dict[str, Any]
+) -> Dossier:
+    """Submit the draft (once, whatever happens: its key makes it idempotent)."""
+    unit = AdministrativeUnit.objects.filter(code=draft.unit_code, level=3, valid_to__isnull=True).first()
+    if unit is None:
+        raise ValidationError(
+            "Hãy chọn xã, phường nơi giải quyết hồ sơ.",
+            "Choose the commune or ward that decides the dossier.",
+            code="unit_required",
+            field="unit",
+        )
+    fields = _fields(draft.procedure_version)
+    errors = {}
+    for key, value in draft.data.items():
+        if key in fields and (message := clean_value(fields[key], value)[1]):
+            errors[key] = message
+    if errors:
+        raise ValidationError(
+            "Một số thông tin chưa đúng; hãy sửa các ô được đánh dấu.",
+            "Some values are not right yet; correct the marked fields.",
+            code="invalid",
+            params={"errors": errors},
+        )
+    dossier = dossier_submit_online(
+        applicant=draft.applicant,
+        version=draft.procedure_version,
+        case_key=draft.case_key,
+        data={**draft.data, **prefilled},
+        documents=draft_documents(draft, reused),
+        unit=unit,
+        submission_key=draft.submission_key,
+        provenance=provenance,
+        enterprise_code=draft.enterprise_code,
+    )
+    DossierFile.objects.filter(draft=draft).update(dossier=dossier, draft=None)
+    draft.delete()
+    return dossier
