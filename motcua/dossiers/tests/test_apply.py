@@ -130,7 +130,7 @@ def test_uploads_are_checked_by_their_content_size_and_pages(citizen):
 def test_an_upload_through_the_page_says_why_it_failed_and_keeps_the_draft(client, citizen):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    _, user = citizen
+    _, _user = citizen
     client.post(URL, {"action": "save", "case": "standard", "purpose.kind": "marriage"})
     fake = SimpleUploadedFile("giay.pdf", b"not a pdf at all", content_type="application/pdf")
     html = client.post(
