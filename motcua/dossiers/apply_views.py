@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from motcua.catalogue.selectors import procedure_version_in_force
 from motcua.core.errors import MotcuaError, NotFound, ValidationError
 from motcua.dossiers.drafts import MAX_FILE_BYTES, draft_for, draft_save, draft_submit, draft_upload
 from motcua.dossiers.models import Dossier, DossierDraft
-from motcua.places.models import AdministrativeUnit
+from motcua.places.models import AdministrativeUnit, Agency
 from motcua.registries.attributes import display_value
 from motcua.registries.selectors import prefill_of
 from motcua.registries.services import PrefilledForm
@@ -201,6 +202,10 @@ def _page(
             "sections": sections,
             "documents": documents,
             "units": units,
+            "centres": Agency.objects.filter(
+                Q(kind=Agency.Kind.COMMUNE_SERVICE_CENTRE, unit__in=units)
+                | Q(kind=Agency.Kind.PROVINCIAL_SERVICE_CENTRE, unit__in=units.values("parent"))
+            ).order_by("kind", "name"),
             "unit_code": unit_code,
             "has_prefill": stored is not None,
             "errors": errors,

@@ -22,7 +22,7 @@ from motcua.core.errors import PermissionDenied, ValidationError
 from motcua.core.time import today
 from motcua.dossiers.models import Dossier, DossierDraft, DossierFile
 from motcua.dossiers.services import dossier_submit_online
-from motcua.places.models import AdministrativeUnit
+from motcua.places.models import AdministrativeUnit, Agency
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_PAGES = 30
@@ -115,7 +115,12 @@ def clean_value(spec: dict[str, Any], raw: Any) -> tuple[Any, str]:
 
 @transaction.atomic
 def draft_save(
-    *, draft: DossierDraft, values: dict[str, Any], case_key: str | None = None, unit_code: str | None = None
+    *,
+    draft: DossierDraft,
+    values: dict[str, Any],
+    case_key: str | None = None,
+    unit_code: str | None = None,
+    receiving_agency_id: str | None = None,
 ) -> dict[str, str]:
     """Keep what the applicant typed; the messages of the fields that are not right yet."""
     fields = _fields(draft.procedure_version)
@@ -136,6 +141,13 @@ def draft_save(
         and AdministrativeUnit.objects.filter(code=unit_code, level=3, valid_to__isnull=True).exists()
     ):
         draft.unit_code = unit_code
+    if receiving_agency_id:
+        draft.receiving_agency = (
+            Agency.objects.filter(pk=receiving_agency_id if receiving_agency_id.isdigit() else 0)
+            .filter(kind__in=Agency.RECEPTION_KINDS)
+            .first()
+            or draft.receiving_agency
+        )
     draft.save()
     return errors
 
@@ -265,6 +277,7 @@ def draft_submit(
         submission_key=draft.submission_key,
         provenance=provenance,
         enterprise_code=draft.enterprise_code,
+        receiving_agency=draft.receiving_agency,
     )
     DossierFile.objects.filter(draft=draft).update(dossier=dossier, draft=None)
     draft.delete()

@@ -195,6 +195,9 @@ class DossierDraft(models.Model):
     enterprise_code = models.CharField(_("for the business"), max_length=14, blank=True)
     case_key = models.CharField(_("case"), max_length=50, blank=True)
     unit_code = models.CharField(_("commune that decides"), max_length=10, blank=True)
+    receiving_agency = models.ForeignKey(
+        "places.Agency", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     data = models.JSONField(_("form data"), default=dict)
     submission_key = models.CharField(max_length=64)
     updated_at = models.DateTimeField(auto_now=True)

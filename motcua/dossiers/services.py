@@ -137,9 +137,12 @@ def dossier_submit_online(
     submission_key: str,
     provenance: dict[str, Any] | None = None,
     enterprise_code: str = "",
+    receiving_agency: Agency | None = None,
 ) -> Dossier:
-    """An applicant submits online (status 1). A second call with the same ``submission_key`` (a
-    double click, a retried request) returns the first dossier instead of making another."""
+    """An applicant submits online (status 1), to be received at ``receiving_agency`` (any centre
+    of the province, boundaries do not matter; by default the deciding commune's centre). A second
+    call with the same ``submission_key`` (a double click, a retried request) returns the first
+    dossier instead of making another."""
     if not submission_key or len(submission_key) > 64:
         raise ValidationError("Thiếu mã lần nộp.", "The submission key is missing.", code="submission_key")
     existing = Dossier.objects.filter(applicant=applicant, submission_key=submission_key).first()
@@ -167,6 +170,7 @@ def dossier_submit_online(
         applicant_name=getattr(applicant, "full_name", "")[:150],
         applicant_personal_id=getattr(applicant, "personal_id", "") or "",
         applicant_phone=getattr(applicant, "phone", "") or "",
+        receiving_agency=_receiving_centre(receiving_agency, current),
         competent_agency=competent,
         current_agency=current,
         status=Status.SUBMITTED,
@@ -243,6 +247,19 @@ def dossier_receive_at_counter(
     dossier.save()
     _record(dossier, "receive", actor=official, at=at, from_status=None, to_agency=current)
     return dossier
+
+
+def _receiving_centre(chosen: Agency | None, default: Agency) -> Agency:
+    if chosen is None:
+        return default
+    if chosen.kind not in Agency.RECEPTION_KINDS:
+        raise ValidationError(
+            "Hãy chọn một Trung tâm Phục vụ hành chính công để tiếp nhận hồ sơ.",
+            "Choose a public administration service centre to receive the dossier.",
+            code="receiving_agency",
+            field="receiving_agency",
+        )
+    return chosen
 
 
 def _check_case(version: Any, case_key: str) -> None:
@@ -370,8 +387,8 @@ def _require(value: str, vi: str, en: str, field: str) -> str:
 
 
 def _on_receive(dossier: Dossier, *, at: datetime, actor: Any, **_: Any) -> dict:
-    agency = dossier.current_agency if dossier.receiving_agency_id is None else dossier.receiving_agency
-    dossier.receiving_agency = dossier.receiving_agency or agency
+    if dossier.receiving_agency_id is None:
+        dossier.receiving_agency = dossier.current_agency
     if dossier.stage == Stage.SUPPLEMENTED and dossier.received_at is not None:
         return {}
     _start_clock(dossier, at=at)
