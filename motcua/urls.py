@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
     path("van-phong/xac-minh/", include("motcua.registries.backoffice_urls")),
+    path("van-phong/ho-so/", include("motcua.dossiers.desk_urls")),
     path("van-phong/", include("motcua.accounts.urls")),
     path("tai-khoan/", include("motcua.accounts.citizen_urls")),
     path("tai-khoan/", include("motcua.registries.urls")),

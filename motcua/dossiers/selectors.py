@@ -90,3 +90,69 @@ def dossier_public_lookup(*, code: str, second_factor: str) -> Dossier | None:
     if len(factor) >= 9 and dossier.applicant_phone and dossier.applicant_phone == factor:
         return dossier
     return None
+
+
+QUEUES = ("receive", "processing", "mine", "signature", "deliver", "near_due", "late")
+PAGE_SIZE = 50
+
+
+def desk_queue(
+    *, official: Any, queue: str, on: Any, now_at: Any, search: str = "", before: int | None = None
+) -> list[Dossier]:
+    """One page of a desk queue for the agencies where ``official`` may view dossiers: newest first,
+    keyset-paginated on id (``before``), never an unbounded COUNT."""
+    from datetime import timedelta
+
+    from django.db.models import Q
+
+    from motcua.accounts.selectors import agencies_granting
+
+    agencies = agencies_granting(official, "dossier.view", on=on)
+    mine = (
+        Q(receiving_agency_id__in=agencies)
+        | Q(competent_agency_id__in=agencies)
+        | Q(current_agency_id__in=agencies)
+    )
+    rows = Dossier.objects.filter(mine)
+    open_statuses = [2, 4, 5, 6, 7]
+    rows = {
+        "receive": rows.filter(status=1),
+        "processing": rows.filter(status__in=[2, 4]),
+        "mine": rows.filter(assignee=official).exclude(status__in=[3, 8, 10]),
+        "signature": rows.filter(status=4, stage="awaiting_signature"),
+        "deliver": rows.filter(status=9),
+        "near_due": rows.filter(
+            status__in=open_statuses,
+            current_due_at__gte=now_at,
+            current_due_at__lt=now_at + timedelta(days=2),
+        ),
+        "late": rows.filter(status__in=open_statuses, current_due_at__lt=now_at),
+    }[queue]
+    term = search.strip()
+    if term:
+        rows = rows.filter(
+            Q(code__iexact=term)
+            | Q(reference__iexact=term)
+            | Q(applicant_personal_id=term)
+            | Q(applicant_name__icontains=term)
+        )
+    if before:
+        rows = rows.filter(pk__lt=before)
+    return list(
+        rows.select_related("procedure_version", "current_agency", "assignee").order_by("-pk")[:PAGE_SIZE]
+    )
+
+
+def dossier_for_desk(*, pk: int) -> Dossier | None:
+    return (
+        Dossier.objects.select_related(
+            "procedure_version",
+            "receiving_agency",
+            "competent_agency",
+            "current_agency",
+            "assignee",
+            "applicant",
+        )
+        .filter(pk=pk)
+        .first()
+    )

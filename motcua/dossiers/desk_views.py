@@ -1,0 +1,212 @@
+"""The officials' desk: queues of their agencies' dossiers, the dossier page, and the actions their
+roles allow. Behind the back-office guard (password + second factor)."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from motcua.accounts.models import Membership
+from motcua.accounts.permissions import authorize
+from motcua.core.errors import MotcuaError, PermissionDenied
+from motcua.core.http import client_ip
+from motcua.core.time import VN_TZ, now, today
+from motcua.dossiers.models import Dossier, DossierFile
+from motcua.dossiers.selectors import QUEUES, desk_queue, dossier_for_desk
+from motcua.dossiers.services import dossier_transition
+from motcua.dossiers.states import TRANSITIONS, action_label
+from motcua.registries.attributes import display_value
+
+APPLICANT_ACTIONS = {"supplement", "request_withdrawal"}
+QUEUE_NAMES = {
+    "receive": ("Chờ tiếp nhận", "To receive"),
+    "processing": ("Đang xử lý", "Being processed"),
+    "mine": ("Của tôi", "Mine"),
+    "signature": ("Chờ ký", "Waiting for signature"),
+    "deliver": ("Chờ trả kết quả", "To deliver"),
+    "near_due": ("Sắp đến hạn", "Due soon"),
+    "late": ("Trễ hạn", "Late"),
+}
+
+
+def _english() -> bool:
+    return (get_language() or "vi").startswith("en")
+
+
+@never_cache
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    name = request.GET.get("q", "receive")
+    if name not in QUEUES:
+        name = "receive"
+    before = request.GET.get("truoc", "")
+    rows = desk_queue(
+        official=request.user,
+        queue=name,
+        on=today(),
+        now_at=now(),
+        search=request.GET.get("s", "")[:60],
+        before=int(before) if before.isdigit() else None,
+    )
+    english = _english()
+    return render(
+        request,
+        "dossiers/desk_queue.html",
+        {
+            "queue": name,
+            "queues": [(key, QUEUE_NAMES[key][1 if english else 0]) for key in QUEUES],
+            "rows": rows,
+            "search": request.GET.get("s", "")[:60],
+            "next_before": rows[-1].pk if len(rows) == 50 else None,
+            "now": now(),
+        },
+    )
+
+
+def _dossier_or_404(request: HttpRequest, pk: int) -> Dossier:
+    dossier = dossier_for_desk(pk=pk)
+    if dossier is None:
+        raise Http404(_("There is no such dossier."))
+    try:
+        authorize(request.user, "dossier.view", dossier)
+    except PermissionDenied as error:
+        raise Http404(str(error)) from error
+    return dossier
+
+
+def _allowed_actions(user: Any, dossier: Dossier) -> list[str]:
+    allowed = []
+    for action, transition in TRANSITIONS.items():
+        if action in APPLICANT_ACTIONS or dossier.status not in transition.sources:
+            continue
+        if transition.from_stages is not None and dossier.stage not in transition.from_stages:
+            continue
+        try:
+            authorize(user, transition.permission, dossier)
+        except PermissionDenied:
+            continue
+        allowed.append(action)
+    return allowed
+
+
+@never_cache
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = _dossier_or_404(request, pk)
+    english = _english()
+    definition = dossier.procedure_version.data
+    fields = []
+    for section in definition["form"]["sections"]:
+        for spec in section["fields"]:
+            if spec["key"] not in dossier.data:
+                continue
+            source = dossier.provenance.get(spec["key"])
+            fields.append(
+                {
+                    "section": section["title"]["en" if english else "vi"],
+                    "label": spec["label"]["en" if english else "vi"],
+                    "value": display_value(spec, dossier.data[spec["key"]]),
+                    "source": source,
+                    "registry_value": display_value(spec, source["registry_value"])
+                    if source and not source.get("verified", True)
+                    else "",
+                }
+            )
+    documents = dossier.data.get("documents", {})
+    files = {f.pk: f for f in dossier.files.all()}
+    papers = [
+        {
+            "document": d,
+            "files": [files[i] for i in documents.get(d["key"], {}).get("files", []) if i in files],
+            "reused": documents.get(d["key"], {}).get("reused"),
+        }
+        for d in definition["documents"]
+    ]
+    events = [
+        (e, action_label(e.action, english=english))
+        for e in dossier.events.select_related("actor", "to_person")
+    ]
+    actions = _allowed_actions(request.user, dossier)
+    colleagues = (
+        Membership.objects.filter(agency=dossier.current_agency, valid_from__lte=today())
+        .exclude(valid_to__lt=today())
+        .select_related("user", "role")
+        if "hand_over" in actions
+        else []
+    )
+    return render(
+        request,
+        "dossiers/desk_dossier.html",
+        {
+            "dossier": dossier,
+            "fields": fields,
+            "papers": papers,
+            "events": events,
+            "actions": [(a, TRANSITIONS[a].en if english else TRANSITIONS[a].vi) for a in actions],
+            "colleagues": sorted({m.user for m in colleagues}, key=lambda u: u.full_name),
+        },
+    )
+
+
+@require_POST
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    dossier = _dossier_or_404(request, pk)
+    if action not in TRANSITIONS or action in APPLICANT_ACTIONS:
+        raise Http404(_("There is no such action."))
+    note = request.POST.get("note", "")[:2000]
+    kwargs: dict[str, Any] = {"note": note, "ip": client_ip(request)}
+    if action == "hand_over":
+        person = request.POST.get("to_person", "")
+        kwargs["to_person"] = (
+            Membership.objects.filter(
+                agency=dossier.current_agency, user_id=person if person.isdigit() else 0
+            )
+            .select_related("user")
+            .first()
+        )
+        kwargs["to_person"] = kwargs["to_person"].user if kwargs["to_person"] else None
+    if action == "request_supplement":
+        kwargs["items"] = [
+            {"vi": line} for line in request.POST.get("items", "").splitlines()[:30] if line.strip()
+        ]
+    if action == "apologise":
+        try:
+            day = datetime.fromisoformat(request.POST.get("new_due_on", ""))
+            kwargs["new_due_at"] = datetime.combine(day.date(), time(17, 0), tzinfo=VN_TZ)
+        except ValueError:
+            messages.error(request, _("Choose the new appointment date."))
+            return redirect("desk:dossier", pk=pk)
+    try:
+        dossier = dossier_transition(actor=request.user, dossier=dossier, action=action, **kwargs)
+    except MotcuaError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("Done: %(action)s.") % {"action": action_label(action, english=_english())}
+        )
+    return redirect("desk:dossier", pk=pk)
+
+
+@require_GET
+def download(request: HttpRequest, pk: int, file_id: int) -> FileResponse:
+    """A paper of the dossier, only for those who may view it (never a public path)."""
+    dossier = _dossier_or_404(request, pk)
+    upload = DossierFile.objects.filter(pk=file_id, dossier=dossier).first()
+    if upload is None:
+        raise Http404(_("There is no such file."))
+    response = FileResponse(
+        upload.file.open("rb"),
+        content_type=upload.content_type,
+        as_attachment=True,
+        filename=upload.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

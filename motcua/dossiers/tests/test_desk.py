@@ -1,0 +1,66 @@
+"""The officials' desk: queues, the dossier page and its actions (issue 6)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from motcua.conftest import sign_in_with_second_factor
+from motcua.dossiers.models import Dossier, Status
+from motcua.dossiers.tests.test_lifecycle import _do, _submit, world  # noqa: F401  (shared set-up)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_receiver_receives_from_the_queue_and_hands_over(client, world):  # noqa: F811
+    dossier = _submit(world)
+    sign_in_with_second_factor(client, world["officials"]["receiver"])
+    html = client.get("/van-phong/ho-so/?q=receive").content.decode()
+    assert dossier.reference in html
+    page = client.get(f"/van-phong/ho-so/{dossier.pk}").content.decode()
+    assert "Tiếp nhận" in page and "Nguyễn Văn An" in page and "Từ chối tiếp nhận" in page
+    client.post(f"/van-phong/ho-so/{dossier.pk}/receive")
+    dossier.refresh_from_db()
+    assert dossier.status == Status.RECEIVED and dossier.code
+    processor = world["officials"]["processor"]
+    html = client.post(
+        f"/van-phong/ho-so/{dossier.pk}/hand_over", {"to_person": processor.pk}, follow=True
+    ).content.decode()
+    dossier.refresh_from_db()
+    assert dossier.assignee == processor and "Chuyển xử lý" in html
+    html = client.post(f"/van-phong/ho-so/{dossier.pk}/refuse", {"note": "x"}, follow=True).content.decode()
+    assert "Không thể “Từ chối tiếp nhận”" in html  # refused at reception only while status 1
+
+
+def test_another_agency_sees_nothing(client, world):  # noqa: F811
+    dossier = _submit(world)
+    sign_in_with_second_factor(client, world["stranger"])
+    assert dossier.reference not in client.get("/van-phong/ho-so/?q=receive").content.decode()
+    assert client.get(f"/van-phong/ho-so/{dossier.pk}").status_code == 404
+    assert client.post(f"/van-phong/ho-so/{dossier.pk}/receive").status_code == 404
+    assert Dossier.objects.get().status == Status.SUBMITTED
+
+
+def test_the_queue_and_the_dossier_page_cost_a_bounded_number_of_queries(client, world):  # noqa: F811
+    for n in range(12):
+        _do(world, _submit(world, key=f"k{n}"), "receive")
+    sign_in_with_second_factor(client, world["officials"]["receiver"])
+    client.get("/van-phong/ho-so/?q=processing")  # warm the session and caches
+    with CaptureQueriesContext(connection) as queue_queries:
+        html = client.get("/van-phong/ho-so/?q=processing").content.decode()
+    assert html.count("/van-phong/ho-so/") >= 12
+    with CaptureQueriesContext(connection) as page_queries:
+        client.get(f"/van-phong/ho-so/{Dossier.objects.first().pk}")
+    assert len(queue_queries) <= 8, [q["sql"] for q in queue_queries]
+    assert len(page_queries) <= 18, len(page_queries)
+
+
+def test_submission_and_transition_cost_a_bounded_number_of_queries(world):  # noqa: F811
+    _submit(world, key="warm")
+    with CaptureQueriesContext(connection) as submit_queries:
+        dossier = _submit(world, key="measured")
+    with CaptureQueriesContext(connection) as receive_queries:
+        _do(world, dossier, "receive")
+    # Today: 22 and 31 (audit chain, notices by app and SMS, the day's code counter, the calendar's
+    # overrides). The bounds catch an N+1 creeping in; bench/ will say where the time goes.
+    assert len(submit_queries) <= 24, len(submit_queries)
+    assert len(receive_queries) <= 33, len(receive_queries)
