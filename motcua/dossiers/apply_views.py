@@ -63,7 +63,11 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         values = {key: request.POST.get(key, "") for key in _typed_fields(version, form)}
         unit_code = request.POST.get("unit") or (None if draft.unit_code else _residence_unit(form) or None)
         errors = draft_save(
-            draft=draft, values=values, case_key=request.POST.get("case"), unit_code=unit_code
+            draft=draft,
+            values=values,
+            case_key=request.POST.get("case"),
+            unit_code=unit_code,
+            receiving_agency_id=request.POST.get("receiving_agency"),
         )
         if action == "autosave":
             return HttpResponse(status=204)

@@ -23,7 +23,7 @@ from motcua.dossiers.models import Dossier, DossierFile
 from motcua.dossiers.selectors import QUEUES, desk_queue, dossier_for_desk
 from motcua.dossiers.services import dossier_transition
 from motcua.dossiers.states import TRANSITIONS, action_label
-from motcua.registries.attributes import display_value
+from motcua.registries.attributes import display_value, source_label
 
 APPLICANT_ACTIONS = {"supplement", "request_withdrawal"}
 QUEUE_NAMES = {
@@ -106,7 +106,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     fields = []
     for section in definition["form"]["sections"]:
         for spec in section["fields"]:
-            if spec["key"] not in dossier.data:
+            if dossier.data.get(spec["key"]) in (None, "", [], {}):
                 continue
             source = dossier.provenance.get(spec["key"])
             fields.append(
@@ -115,6 +115,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                     "label": spec["label"]["en" if english else "vi"],
                     "value": display_value(spec, dossier.data[spec["key"]]),
                     "source": source,
+                    "source_label": source_label(source["source"], english=english) if source else "",
                     "registry_value": display_value(spec, source["registry_value"])
                     if source and not source.get("verified", True)
                     else "",

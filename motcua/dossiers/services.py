@@ -413,7 +413,7 @@ def _on_request_supplement(dossier: Dossier, *, at: datetime, note: str, items: 
     if dossier.supplement_requests > 1:
         dossier.counts_as_late = True  # domain.md §4: guide once
     dossier.data = {**dossier.data, "_before_supplement": dossier.status}
-    return {"items": listed, "note": note}
+    return {"missing": listed, "note": note}
 
 
 def _on_supplement(dossier: Dossier, *, at: datetime, data: Any, **_: Any) -> dict:
@@ -579,7 +579,7 @@ def _notify(dossier: Dossier, action: str, event: DossierEvent) -> None:
         "procedure": dossier.procedure_version.name_vi,
         "due": to_local(dossier.current_due_at).strftime("%H:%M %d/%m/%Y") if dossier.current_due_at else "",
         "note": event.note,
-        "items": event.payload.get("items", []),
+        "items": event.payload.get("missing", []),
     }
     message_send(
         channel="in_app",

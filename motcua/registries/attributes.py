@@ -52,10 +52,25 @@ def attribute_label(path: str, *, english: bool = False) -> str:
     return ATTRIBUTES.get(path, (path, path))[index]
 
 
+SOURCES = {
+    "population": ("CSDL quốc gia về dân cư", "National population database"),
+    "business": ("CSDL quốc gia về đăng ký doanh nghiệp", "National business registration database"),
+    "document_store": ("Kho dữ liệu của công dân", "Citizen's document store"),
+}
+
+
+def source_label(code: str, *, english: bool = False) -> str:
+    """``"population.local"`` → the registry's name people know."""
+    names = SOURCES.get(code.partition(".")[0])
+    return names[1 if english else 0] if names else code
+
+
 def display_value(field: dict, value: Any) -> str:
     """A registry value as a person reads it: dates day-first, options by their label, countries and
     places by name."""
     english = (get_language() or "vi").startswith("en")
+    if isinstance(value, bool):
+        return ("Yes" if value else "No") if english else ("Có" if value else "Không")
     if isinstance(value, dict):
         return ", ".join(part for part in (value.get("text", ""), value.get("label", "")) if part) or str(
             value

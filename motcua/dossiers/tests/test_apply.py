@@ -143,3 +143,16 @@ def test_an_upload_through_the_page_says_why_it_failed_and_keeps_the_draft(clien
     ).content.decode()
     assert "giay.pdf" in html
     assert DossierFile.objects.get().draft.data["purpose.kind"] == "marriage"
+
+
+def test_the_applicant_chooses_the_centre_that_receives(client, citizen):
+    from motcua.places.models import Agency
+
+    _, user = citizen
+    centre = Agency.objects.get(kind="commune_centre", unit__name="Phường Sài Gòn")
+    client.post(URL, {"action": "save", "case": "standard", "receiving_agency": str(centre.pk)})
+    version = procedure_version_in_force(code="1.004873")
+    assert draft_for(applicant=user, version=version).receiving_agency == centre
+    police = Agency.objects.filter(kind="police").first()
+    client.post(URL, {"action": "save", "case": "standard", "receiving_agency": str(police.pk)})
+    assert draft_for(applicant=user, version=version).receiving_agency == centre  # only centres receive

@@ -1,0 +1,132 @@
+"""A dossier from the citizen's online application to the result, across two wards' centres."""
+
+import re
+from datetime import date
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.e2e
+
+
+def _official(username, agency, role):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from motcua.accounts.models import User
+    from motcua.accounts.services import membership_grant
+
+    user = User.objects.create_user(username=username, password="mat-khau-can-bo-123", last_name=username)
+    membership_grant(actor=None, user=user, agency=agency, role_key=role, valid_from=date(2025, 7, 1))
+    return TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+
+
+def _sign_in(page: Page, url: str, device) -> None:
+    from django_otp.oath import TOTP
+
+    page.context.clear_cookies()
+    page.goto(f"{url}/van-phong/")
+    page.get_by_label("Tên đăng nhập").fill(device.user.username)
+    page.get_by_label("Mật khẩu").fill("mat-khau-can-bo-123")
+    page.get_by_role("button", name="Tiếp tục").click()
+    page.get_by_label("Mã 6 chữ số trong ứng dụng xác thực").fill(
+        f"{TOTP(device.bin_key, device.step, device.t0, device.digits).token():06d}"
+    )
+    page.get_by_role("button", name="Xác thực").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bàn làm việc")
+
+
+def test_citizen_applies_online_and_officials_of_two_wards_see_it_through(
+    page: Page,
+    live_server,
+    provider_at_live_server,
+    catalogue_for_browser,
+    loaded_places_e2e,
+    settings,
+    screenshots,
+):
+    from motcua.accounts.services import roles_ensure_defaults
+    from motcua.places.models import Agency
+    from motcua.registries.models import Person
+    from motcua.registries.synthetic import registry_generate
+
+    registry_generate(people=300, businesses=0, seed=9)
+    settings.DEV_IDP_PASSWORD = "mat-khau-dan-so"
+    roles_ensure_defaults()
+    centres = {a.unit.code: a for a in Agency.objects.filter(kind="commune_centre").select_related("unit")}
+    person = next(
+        p
+        for p in Person.objects.filter(
+            marital_status="single",
+            date_of_death__isnull=True,
+            phone__gt="",
+            born_abroad=False,
+            naturalised=False,
+            date_of_birth__lt=date(2006, 1, 1),
+        ).order_by("personal_id")
+        if (p.permanent_residence or {}).get("kind") == "unit"
+        and p.permanent_residence.get("unit_code") in centres
+    )
+    home = centres[person.permanent_residence["unit_code"]]
+    other = Agency.objects.exclude(pk=home.pk).get(kind="commune_centre", unit__name="Phường Sài Gòn")
+    receiver = _official("sg.receiver", other, "receiver")
+    head = _official("home.head", home, "head")
+    signer = _official("home.signer", home, "signer")
+
+    # The citizen applies online, with their data filled in, choosing another ward's centre.
+    page.goto(f"{live_server.url}/thu-tuc/1.004873/")
+    page.get_by_role("link", name="Đăng nhập bằng VNeID").click()
+    page.get_by_label("Số định danh cá nhân / Personal identification number").fill(person.personal_id)
+    page.get_by_label("Mật khẩu / Password").fill("mat-khau-dan-so")
+    page.get_by_role("button", name="Đăng nhập / Sign in").click()
+    page.get_by_role("link", name="Nộp hồ sơ trực tuyến").click()
+    page.get_by_role("link", name="Điền sẵn thông tin của tôi trước").click()
+    page.get_by_label(re.compile("Tôi đồng ý để hệ thống lấy thông tin")).check()
+    page.get_by_role("button", name="Điền sẵn thông tin của tôi").click()
+    page.get_by_role("link", name="Tiếp tục nộp hồ sơ").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Nộp hồ sơ trực tuyến")
+    expect(page.locator("#application")).to_contain_text(person.full_name)
+    page.get_by_label("Xác nhận thông thường").check()
+    page.get_by_label("Trung tâm tiếp nhận hồ sơ và trả kết quả").select_option(label=other.name)
+    page.get_by_label("Mục đích sử dụng Giấy xác nhận *").select_option("marriage")
+    page.get_by_label("Họ tên người dự định kết hôn *").fill("Trần Thị Mai")
+    page.locator("[name='purpose.partner_date_of_birth']").fill("1996-04-02")
+    page.locator("[name='purpose.partner_nationality']").fill("VN")
+    page.screenshot(path=screenshots / "apply-online.png", full_page=True)
+    page.get_by_role("button", name="Nộp hồ sơ").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hồ sơ của tôi")
+    expect(page.get_by_role("status").first).to_contain_text("Đã nộp hồ sơ")
+    expect(page.get_by_role("table")).to_contain_text("Đã nộp trực tuyến, chờ tiếp nhận")
+
+    # A receiver at Phường Sài Gòn receives it and passes it to the deciding ward's head.
+    _sign_in(page, live_server.url, receiver)
+    page.get_by_role("link", name="Hồ sơ", exact=True).first.click()
+    page.screenshot(path=screenshots / "desk-queue.png", full_page=True)
+    page.get_by_role("link", name=re.compile("^TN-")).first.click()
+    page.get_by_role("button", name="Tiếp nhận", exact=True).click()
+    expect(page.get_by_role("status").first).to_contain_text("Đã thực hiện: Tiếp nhận")
+    code = page.get_by_role("heading", level=1).inner_text().split()[-1]
+    assert code.startswith(other.electronic_id)
+    hand_over = page.locator("form", has=page.get_by_role("heading", name="Chuyển xử lý"))
+    hand_over.get_by_label("Chuyển cho").select_option(label="home.head")
+    hand_over.get_by_role("button", name="Chuyển xử lý").click()
+    page.screenshot(path=screenshots / "desk-dossier.png", full_page=True)
+
+    # The head approves, the signer signs.
+    _sign_in(page, live_server.url, head)
+    page.goto(f"{live_server.url}/van-phong/ho-so/?q=mine")
+    page.get_by_role("link", name=code).click()
+    page.get_by_role("button", name="Duyệt, trình ký").click()
+    _sign_in(page, live_server.url, signer)
+    page.goto(f"{live_server.url}/van-phong/ho-so/?q=signature")
+    page.get_by_role("link", name=code).click()
+    page.get_by_role("button", name="Ký, có kết quả").click()
+    expect(page.locator(".facts")).to_contain_text("Đã có kết quả")
+
+    # Anyone with the code and the last four digits follows it.
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/tra-cuu-ho-so")
+    page.get_by_label("Mã hồ sơ hoặc mã tham chiếu").fill(code)
+    page.get_by_label(re.compile("4 số cuối")).fill(person.personal_id[-4:])
+    page.get_by_role("button", name="Tra cứu").click()
+    expect(page.get_by_role("region", name=code)).to_contain_text("Đã có kết quả")
+    page.screenshot(path=screenshots / "public-lookup.png", full_page=True)
