@@ -5,6 +5,8 @@ from motcua.dossiers import desk_views
 app_name = "desk"
 urlpatterns = [
     path("", desk_views.queue, name="queue"),
+    path("so-theo-doi.csv", desk_views.register, name="register"),
+    path("<int:pk>/phieu/<slug:kind>", desk_views.slip, name="slip"),
     path("<int:pk>", desk_views.detail, name="dossier"),
     path("<int:pk>/tep/<int:file_id>", desk_views.download, name="file"),
     path("<int:pk>/<slug:action>", desk_views.act, name="act"),

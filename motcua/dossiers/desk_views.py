@@ -22,6 +22,7 @@ from motcua.core.time import VN_TZ, now, today
 from motcua.dossiers.models import Dossier, DossierFile
 from motcua.dossiers.selectors import QUEUES, desk_queue, dossier_for_desk
 from motcua.dossiers.services import dossier_transition
+from motcua.dossiers.slips import slip_links
 from motcua.dossiers.states import TRANSITIONS, action_label
 from motcua.registries.attributes import display_value, source_label
 
@@ -153,6 +154,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": events,
             "actions": [(a, TRANSITIONS[a].en if english else TRANSITIONS[a].vi) for a in actions],
             "colleagues": sorted({m.user for m in colleagues}, key=lambda u: u.full_name),
+            "slips": slip_links(dossier, english=english),
         },
     )
 
@@ -210,4 +212,37 @@ def download(request: HttpRequest, pk: int, file_id: int) -> FileResponse:
         filename=upload.original_name,
     )
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@never_cache
+@require_GET
+def slip(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    from motcua.dossiers.views import _pdf_response
+
+    return _pdf_response(_dossier_or_404(request, pk), kind, request)
+
+
+@never_cache
+@require_GET
+def register(request: HttpRequest) -> HttpResponse:
+    """Form 07: the dossiers received by the official's agencies in a period, as CSV."""
+    from datetime import date as date_type
+    from datetime import timedelta
+
+    from motcua.dossiers.selectors import register_rows
+    from motcua.dossiers.slips import register_csv
+
+    try:
+        start = date_type.fromisoformat(request.GET.get("tu", ""))
+    except ValueError:
+        start = today().replace(day=1)
+    try:
+        end = date_type.fromisoformat(request.GET.get("den", ""))
+    except ValueError:
+        end = today()
+    end = min(end, start + timedelta(days=366))
+    rows = register_rows(official=request.user, start=start, end=end, on=today())
+    response = HttpResponse(register_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="so-theo-doi-{start:%Y%m%d}-{end:%Y%m%d}.csv"'
     return response

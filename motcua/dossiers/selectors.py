@@ -156,3 +156,22 @@ def dossier_for_desk(*, pk: int) -> Dossier | None:
         .filter(pk=pk)
         .first()
     )
+
+
+def register_rows(*, official: Any, start: Any, end: Any, on: Any, limit: int = 20000) -> list[Dossier]:
+    """Dossiers received by the official's agencies from ``start`` to ``end`` (dates, inclusive)."""
+    from datetime import datetime, time, timedelta
+
+    from motcua.accounts.selectors import agencies_granting
+    from motcua.core.time import VN_TZ
+
+    agencies = agencies_granting(official, "dossier.view", on=on)
+    since = datetime.combine(start, time.min, tzinfo=VN_TZ)
+    until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=VN_TZ)
+    return list(
+        Dossier.objects.filter(
+            receiving_agency_id__in=agencies, received_at__gte=since, received_at__lt=until
+        )
+        .select_related("procedure_version")
+        .order_by("received_at", "pk")[:limit]
+    )

@@ -1,0 +1,306 @@
+"""The slips and registers of the one-stop shop as PDF (forms 01–07), printable at a counter.
+
+Laid out like the official forms: the agency and the national motto in the header, a title, and
+numbered fields. Roboto (installed from PyPI with motcua) carries the Vietnamese letters, so no
+system font is needed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import font_roboto
+import segno
+from fpdf import FPDF
+
+from motcua.core.time import now, to_local
+from motcua.dossiers.deadlines import timeliness
+from motcua.dossiers.models import Dossier, DossierEvent, Status
+from motcua.dossiers.states import action_label
+
+FONTS = Path(font_roboto.__file__).parent / "files"
+TIMELINESS = {"early": "Trước hạn", "on_time": "Đúng hạn", "late": "Trễ hạn", "": ""}
+
+# kind → (form number, title)
+KINDS = {
+    "receipt": ("01", "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"),
+    "supplement": ("02", "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ"),
+    "refusal": ("03", "PHIẾU TỪ CHỐI TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ"),
+    "apology": ("04", "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ"),
+    "stop": ("05", "PHIẾU DỪNG GIẢI QUYẾT HỒ SƠ"),
+    "control": ("06", "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ"),
+    "result": ("", "KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"),
+}
+
+
+SLIP_NAMES = {
+    "receipt": ("Giấy tiếp nhận (mẫu 01)", "Receipt (form 01)"),
+    "supplement": ("Yêu cầu bổ sung (mẫu 02)", "Supplement request (form 02)"),
+    "refusal": ("Từ chối (mẫu 03)", "Refusal (form 03)"),
+    "apology": ("Thư xin lỗi (mẫu 04)", "Apology (form 04)"),
+    "stop": ("Dừng xử lý (mẫu 05)", "Stop (form 05)"),
+    "control": ("Phiếu kiểm soát (mẫu 06)", "Control slip (form 06)"),
+    "result": ("Kết quả", "Result"),
+}
+
+
+def slip_links(dossier: Dossier, *, english: bool = False) -> list[tuple[str, str]]:
+    return [(kind, SLIP_NAMES[kind][1 if english else 0]) for kind in available_slips(dossier)]
+
+
+def _when(value: datetime | None) -> str:
+    return to_local(value).strftime("%H giờ %M, ngày %d/%m/%Y") if value else "—"
+
+
+class _Slip(FPDF):
+    def __init__(self, *, agency_name: str, form: str) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.add_font("Roboto", "", str(FONTS / "Roboto-Regular.ttf"))
+        self.add_font("Roboto", "B", str(FONTS / "Roboto-Bold.ttf"))
+        self.add_font("Roboto", "I", str(FONTS / "Roboto-Italic.ttf"))
+        self.set_margins(20, 15, 15)
+        self.set_auto_page_break(True, margin=18)
+        self.agency_name, self.form = agency_name, form
+        self.add_page()
+
+    def header(self) -> None:
+        self.set_font("Roboto", "B", 10)
+        top = self.get_y()
+        self.multi_cell(75, 5, self.agency_name.upper(), align="C")
+        self.set_xy(100, top)
+        self.multi_cell(95, 5, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", align="C")
+        self.set_x(100)
+        self.set_font("Roboto", "B", 11)
+        self.cell(95, 6, "Độc lập - Tự do - Hạnh phúc", align="C", new_x="LMARGIN", new_y="NEXT")
+        if self.form:
+            self.set_font("Roboto", "I", 8)
+            self.cell(0, 5, f"Mẫu số {self.form}", align="R", new_x="LMARGIN", new_y="NEXT")
+        self.ln(4)
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font("Roboto", "I", 8)
+        self.cell(0, 5, f"motcua · {self.page_no()}/{{nb}}", align="C")
+
+    def title_block(self, title: str, code: str) -> None:
+        self.set_font("Roboto", "I", 10)
+        self.cell(
+            0,
+            6,
+            f"TP. Hồ Chí Minh, ngày {now():%d} tháng {now():%m} năm {now():%Y}",
+            align="R",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+        self.ln(2)
+        self.set_font("Roboto", "B", 14)
+        self.multi_cell(0, 8, title, align="C", new_x="LMARGIN", new_y="NEXT")
+        self.set_font("Roboto", "", 10)
+        self.cell(0, 6, f"Mã hồ sơ: {code}", align="C", new_x="LMARGIN", new_y="NEXT")
+        self.ln(4)
+
+    def numbered(self, rows: Iterable[tuple[str, str]]) -> None:
+        for number, (label, value) in enumerate(rows, start=1):
+            self.set_font("Roboto", "B", 11)
+            self.multi_cell(0, 6, f"{number}. {label}:", new_x="LMARGIN", new_y="NEXT")
+            self.set_font("Roboto", "", 11)
+            self.set_x(self.l_margin + 6)
+            self.multi_cell(0, 6, value or "—", new_x="LMARGIN", new_y="NEXT")
+            self.ln(1)
+
+    def signature(self, role: str) -> None:
+        self.ln(6)
+        self.set_x(110)
+        self.set_font("Roboto", "B", 11)
+        self.multi_cell(85, 6, role, align="C", new_x="LMARGIN", new_y="NEXT")
+        self.set_x(110)
+        self.set_font("Roboto", "I", 9)
+        self.multi_cell(85, 5, "(Ký, ghi rõ họ tên)", align="C", new_x="LMARGIN", new_y="NEXT")
+
+
+def _last(dossier: Dossier, *actions: str) -> DossierEvent | None:
+    return dossier.events.filter(action__in=actions).order_by("-at", "-id").first()
+
+
+def available_slips(dossier: Dossier) -> list[str]:
+    """The slips that exist for this dossier now."""
+    kinds = []
+    if dossier.received_at and dossier.code:
+        kinds.append("receipt")
+    actions = {event.action for event in dossier.events.all()}  # uses a prefetch when there is one
+    if "request_supplement" in actions:
+        kinds.append("supplement")
+    if "refuse" in actions:
+        kinds.append("refusal")
+    if "apologise" in actions:
+        kinds.append("apology")
+    if actions & {"stop", "confirm_withdrawal"}:
+        kinds.append("stop")
+    kinds.append("control")
+    if dossier.status in (Status.RESULT_READY, Status.DELIVERED):
+        kinds.append("result")
+    return kinds
+
+
+def slip_pdf(dossier: Dossier, kind: str, *, lookup_url: str) -> bytes:
+    """One slip of ``dossier`` as PDF bytes. ``lookup_url`` is the public look-up page for the QR."""
+    if kind not in available_slips(dossier):
+        raise ValueError(f"no {kind} slip for this dossier")
+    form, title = KINDS[kind]
+    agency = dossier.receiving_agency or dossier.current_agency or dossier.competent_agency
+    pdf = _Slip(agency_name=agency.name if kind != "result" else dossier.competent_agency.name, form=form)
+    code = dossier.code or dossier.reference
+    pdf.title_block(title, code)
+    procedure = dossier.procedure_version.name_vi
+    who = [("Tổ chức, cá nhân", dossier.applicant_name), ("Thủ tục", procedure)]
+    if kind == "receipt":
+        documents = dossier.data.get("documents", {})
+        papers = [
+            d["name"]["vi"]
+            for d in dossier.procedure_version.data["documents"]
+            if d["key"] in documents or d["form"] == "electronic"
+        ]
+        pdf.numbered(
+            [
+                *who,
+                ("Thành phần hồ sơ đã nhận", "\n".join(f"- {p}" for p in papers)),
+                ("Thời điểm tiếp nhận", _when(dossier.received_at)),
+                ("Thời điểm hẹn trả kết quả", _when(dossier.current_due_at)),
+                ("Nơi nhận kết quả", (dossier.receiving_agency or agency).name),
+            ]
+        )
+        qr = segno.make(f"{lookup_url}?ma={code}", error="m")
+        image = io.BytesIO()
+        qr.save(image, kind="png", scale=4, border=2)
+        image.seek(0)
+        y = pdf.get_y()
+        pdf.image(image, x=pdf.l_margin, y=y, w=30, h=30)
+        pdf.set_xy(pdf.l_margin + 34, y + 8)
+        pdf.set_font("Roboto", "I", 9)
+        pdf.multi_cell(0, 5, f"Tra cứu tình trạng hồ sơ: {lookup_url} (mã hồ sơ và 4 số cuối số định danh).")
+        pdf.set_y(y + 32)
+        pdf.signature("NGƯỜI TIẾP NHẬN")
+    elif kind == "supplement":
+        event = _last(dossier, "request_supplement")
+        items = (event.payload.get("missing") if event else None) or []
+        pdf.numbered(
+            [
+                *who,
+                ("Nội dung yêu cầu bổ sung (một lần, đầy đủ)", "\n".join(f"- {i['vi']}" for i in items)),
+                ("Lý do / ghi chú", event.note if event else ""),
+                ("Thời điểm yêu cầu", _when(event.at if event else None)),
+            ]
+        )
+        pdf.signature("NGƯỜI HƯỚNG DẪN")
+    elif kind in ("refusal", "stop"):
+        event = (
+            _last(dossier, "refuse") if kind == "refusal" else _last(dossier, "stop", "confirm_withdrawal")
+        )
+        pdf.numbered(
+            [*who, ("Lý do", event.note if event else ""), ("Thời điểm", _when(event.at if event else None))]
+        )
+        pdf.signature("NGƯỜI TIẾP NHẬN" if kind == "refusal" else "THỦ TRƯỞNG CƠ QUAN")
+    elif kind == "apology":
+        event = _last(dossier, "apologise")
+        pdf.numbered(
+            [
+                *who,
+                ("Ngày hẹn trả kết quả ban đầu", _when(dossier.due_at)),
+                ("Lý do chậm trễ", event.note if event else ""),
+                ("Ngày hẹn trả kết quả mới", _when(dossier.current_due_at)),
+            ]
+        )
+        pdf.set_font("Roboto", "", 11)
+        pdf.multi_cell(
+            0, 6, "Cơ quan chân thành xin lỗi ông/bà vì sự chậm trễ này.", new_x="LMARGIN", new_y="NEXT"
+        )
+        pdf.signature("THỦ TRƯỞNG CƠ QUAN")
+    elif kind == "control":
+        pdf.numbered(who[:1] + who[1:] + [("Thời điểm hẹn trả", _when(dossier.current_due_at))])
+        _control_table(pdf, dossier)
+    else:  # result: a plain record of the decision until the results app signs e-results
+        granted = dossier.outcome != "refused"
+        pdf.numbered(
+            [
+                *who,
+                (
+                    "Kết quả",
+                    dossier.procedure_version.data["result"]["name"]["vi"]
+                    if granted
+                    else "Từ chối giải quyết",
+                ),
+                ("Thời điểm có kết quả", _when(dossier.finished_at)),
+            ]
+        )
+        pdf.signature("NGƯỜI CÓ THẨM QUYỀN")
+    return bytes(pdf.output())
+
+
+def _control_table(pdf: _Slip, dossier: Dossier) -> None:
+    widths = (30, 40, 38, 38, 29)
+    heads = ("Thời điểm", "Nội dung", "Người thực hiện", "Chuyển cho", "Kết quả bước")
+    pdf.set_font("Roboto", "B", 9)
+    for width, head in zip(widths, heads, strict=True):
+        pdf.cell(width, 7, head, border=1, align="C")
+    pdf.ln()
+    pdf.set_font("Roboto", "", 9)
+    for event in dossier.events.select_related("actor", "to_person", "to_agency"):
+        outcome = TIMELINESS.get(
+            event.payload.get("previous_step_outcome") or event.payload.get("step_outcome") or "", ""
+        )
+        if event.action == "sign" and dossier.due_at:
+            outcome = TIMELINESS[timeliness(event.at, dossier.due_at)]
+        row = (
+            to_local(event.at).strftime("%H:%M %d/%m/%Y"),
+            action_label(event.action),
+            event.actor.full_name if event.actor else "",
+            event.to_person.full_name
+            if event.to_person
+            else (event.to_agency.name if event.to_agency else ""),
+            outcome,
+        )
+        for width, text in zip(widths, row, strict=True):
+            pdf.cell(width, 7, text[: int(width / 1.8)], border=1)
+        pdf.ln()
+
+
+def register_csv(rows: Iterable[Dossier]) -> str:
+    """Form 07, the dossier register, as CSV (UTF-8 with BOM so spreadsheet programs read Vietnamese)."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "STT",
+            "Mã hồ sơ",
+            "Thủ tục",
+            "Tổ chức, cá nhân",
+            "Tiếp nhận lúc",
+            "Hẹn trả",
+            "Trạng thái",
+            "Hoàn thành lúc",
+        ]
+    )
+    for number, dossier in enumerate(rows, start=1):
+        writer.writerow(
+            [
+                number,
+                dossier.code or dossier.reference,
+                dossier.procedure_version.name_vi,
+                dossier.applicant_name,
+                to_local(dossier.received_at).strftime("%d/%m/%Y %H:%M") if dossier.received_at else "",
+                to_local(dossier.current_due_at).strftime("%d/%m/%Y %H:%M") if dossier.current_due_at else "",
+                Status(dossier.status).label,
+                to_local(dossier.finished_at).strftime("%d/%m/%Y %H:%M") if dossier.finished_at else "",
+            ]
+        )
+    return out.getvalue()
+
+
+def lookup_url_for(request: Any) -> str:
+    return request.build_absolute_uri("/tra-cuu-ho-so")
