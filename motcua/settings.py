@@ -268,6 +268,7 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
         "axes": {"level": "WARNING"},  # sign-in outcomes are audit records; no usernames in logs
+        "fontTools": {"level": "WARNING"},  # font subsetting for PDF slips chatters at INFO
     },
 }
 
