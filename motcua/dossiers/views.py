@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.accounts.citizen_views import citizen_login_required
 from motcua.accounts.permissions import authorize
 from motcua.core import ratelimit
-from motcua.core.errors import PermissionDenied
+from motcua.core.errors import MotcuaError, PermissionDenied, ValidationError
 from motcua.core.http import client_ip
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Dossier, Status
 from motcua.dossiers.selectors import dossier_public_lookup, dossiers_of_applicant
+from motcua.dossiers.services import dossier_transition
 from motcua.dossiers.slips import available_slips, lookup_url_for, slip_links, slip_pdf
-from motcua.dossiers.states import action_label
+from motcua.dossiers.states import TRANSITIONS, action_label
 
 LOOKUP_LIMIT = 20  # look-ups an hour from one address
 
@@ -87,3 +89,93 @@ def _pdf_response(dossier: Dossier, kind: str, request: HttpRequest) -> HttpResp
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{dossier.code or dossier.reference}-{kind}.pdf"'
     return response
+
+
+NEXT_STEP = {
+    Status.SUBMITTED: (
+        "Chờ Trung tâm kiểm tra và tiếp nhận.",
+        "Waiting for the centre to check and receive it.",
+    ),
+    Status.RECEIVED: (
+        "Hồ sơ đã được tiếp nhận, đang chuyển xử lý.",
+        "Received; being passed on for processing.",
+    ),
+    Status.PROCESSING: ("Cơ quan đang giải quyết.", "The agency is working on it."),
+    Status.SUPPLEMENT: ("Bạn cần bổ sung các thành phần dưới đây.", "You need to supply the items below."),
+    Status.FEES: ("Bạn cần nộp phí, lệ phí.", "You need to pay the fees."),
+    Status.WITHDRAWAL_REQUESTED: (
+        "Chờ cơ quan xác nhận việc rút hồ sơ.",
+        "Waiting for the agency to confirm the withdrawal.",
+    ),
+    Status.RESULT_READY: (
+        "Đã có kết quả: nhận tại Trung tâm hoặc tải về.",
+        "The result is ready: collect it or download it.",
+    ),
+}
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@citizen_login_required
+def my_dossier(request: HttpRequest, pk: int) -> HttpResponse:
+    """One of the applicant's dossiers: where it is, what happened, what to do next; supplementing
+    exactly what was asked, or asking to withdraw."""
+    dossier = (
+        Dossier.objects.select_related(
+            "procedure_version", "receiving_agency", "competent_agency", "current_agency"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if dossier is None:
+        raise Http404(_("There is no such dossier."))
+    try:
+        authorize(request.user, "dossier.view_own", dossier)
+    except PermissionDenied as error:
+        raise Http404(str(error)) from error
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "supplement":
+                answers = {
+                    f"supplement.{i}": " ".join(request.POST.get(f"item-{i}", "").split())[:2000]
+                    for i in range(len(_asked(dossier)))
+                }
+                if not any(answers.values()):
+                    raise ValidationError(
+                        "Hãy trả lời các mục được yêu cầu bổ sung.",
+                        "Answer the items you were asked to supply.",
+                        code="supplement_empty",
+                    )
+                dossier_transition(actor=request.user, dossier=dossier, action="supplement", data=answers)
+                messages.success(request, _("Supplement sent. The centre will check it."))
+            elif action == "withdraw":
+                dossier_transition(
+                    actor=request.user,
+                    dossier=dossier,
+                    action="request_withdrawal",
+                    note=request.POST.get("note", ""),
+                )
+                messages.success(request, _("Your request to withdraw was sent; the agency will confirm it."))
+        except MotcuaError as error:
+            messages.error(request, str(error))
+        return redirect("dossiers:dossier", pk=pk)
+    english = (get_language() or "vi").startswith("en")
+    events = [(e, action_label(e.action, english=english)) for e in dossier.events.all()]
+    return render(
+        request,
+        "dossiers/my_dossier.html",
+        {
+            "dossier": dossier,
+            "events": events,
+            "next_step": NEXT_STEP.get(dossier.status, ("", ""))[1 if english else 0],
+            "asked": _asked(dossier) if dossier.status == Status.SUPPLEMENT else [],
+            "may_withdraw": dossier.status in TRANSITIONS["request_withdrawal"].sources,
+            "slips": slip_links(dossier, english=english),
+        },
+    )
+
+
+def _asked(dossier: Dossier) -> list[dict]:
+    event = dossier.events.filter(action="request_supplement").order_by("-at", "-id").first()
+    return list((event.payload.get("missing") if event else None) or [])

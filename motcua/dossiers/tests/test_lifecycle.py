@@ -339,3 +339,24 @@ def test_the_public_look_up_needs_the_second_factor_and_is_rate_limited(client, 
     for _ in range(17):
         client.get("/tra-cuu-ho-so", {"ma": "X", "xac-thuc": "1111"})
     assert client.get("/tra-cuu-ho-so", {"ma": dossier.code, "xac-thuc": "3456"}).status_code == 429
+
+
+def test_the_applicant_supplies_exactly_what_was_asked_and_may_withdraw(client, world):
+    dossier = _do(world, _submit(world), "receive")
+    _do(world, dossier, "request_supplement", items=[{"vi": "Nơi cư trú trước năm 2020"}, {"vi": "Số điện thoại"}])
+    client.force_login(world["citizen"])
+    page = client.get(f"/tai-khoan/ho-so/{dossier.pk}").content.decode()
+    assert "Nơi cư trú trước năm 2020" in page and "Bạn cần bổ sung" in page
+    html = client.post(f"/tai-khoan/ho-so/{dossier.pk}", {"action": "supplement"}, follow=True).content.decode()
+    assert "Hãy trả lời các mục" in html
+    client.post(
+        f"/tai-khoan/ho-so/{dossier.pk}", {"action": "supplement", "item-0": "12 Lê Lợi, Phường Bến Thành"}
+    )
+    dossier.refresh_from_db()
+    assert dossier.status == Status.RECEIVED and dossier.data["supplement.0"] == "12 Lê Lợi, Phường Bến Thành"
+    client.post(f"/tai-khoan/ho-so/{dossier.pk}", {"action": "withdraw", "note": "Không cần nữa"})
+    dossier.refresh_from_db()
+    assert dossier.status == Status.WITHDRAWAL_REQUESTED
+    other = world["stranger"]
+    client.force_login(other)
+    assert client.get(f"/tai-khoan/ho-so/{dossier.pk}").status_code == 404
