@@ -163,22 +163,7 @@ def _page(
     errors: dict[str, str],
     status: int = 200,
 ) -> HttpResponse:
-    sections = []
-    for section in version.data["form"]["sections"]:
-        rows = []
-        for spec in section["fields"]:
-            item = form.values.get(spec["key"])
-            rows.append(
-                {
-                    "spec": spec,
-                    "prefilled": item,
-                    "shown": display_value(spec, item.value) if item else "",
-                    "value": draft.data.get(spec["key"], ""),
-                    "input_value": _as_text(draft.data.get(spec["key"], "")),
-                    "error": errors.get(spec["key"], ""),
-                }
-            )
-        sections.append({"section": section, "rows": rows})
+    sections = form_sections(version, draft.data, errors, form)
     reused = _reused(stored)
     case = next((c for c in version.data["cases"] if c["key"] == draft.case_key), None)
     needed = set(case["documents"]) if case and "documents" in case else None
@@ -230,3 +215,28 @@ def _as_text(value: Any) -> str:
     if isinstance(value, dict):
         return str(value.get("text", ""))
     return "" if value in (None, False, True) else str(value)
+
+
+def form_sections(
+    version: Any, data: dict[str, Any], errors: dict[str, str], form: PrefilledForm | None = None
+) -> list[dict[str, Any]]:
+    """The form's sections and fields ready for ``dossiers/_form_fields.html``: registry values
+    shown read-only with their source, the rest as inputs holding what was typed."""
+    values = form.values if form else {}
+    sections = []
+    for section in version.data["form"]["sections"]:
+        rows = []
+        for spec in section["fields"]:
+            item = values.get(spec["key"])
+            rows.append(
+                {
+                    "spec": spec,
+                    "prefilled": item,
+                    "shown": display_value(spec, item.value) if item else "",
+                    "value": data.get(spec["key"], ""),
+                    "input_value": _as_text(data.get(spec["key"], "")),
+                    "error": errors.get(spec["key"], ""),
+                }
+            )
+        sections.append({"section": section, "rows": rows})
+    return sections

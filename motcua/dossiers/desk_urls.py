@@ -1,11 +1,12 @@
 from django.urls import path
 
-from motcua.dossiers import desk_views
+from motcua.dossiers import counter_views, desk_views
 
 app_name = "desk"
 urlpatterns = [
     path("", desk_views.queue, name="queue"),
     path("so-theo-doi.csv", desk_views.register, name="register"),
+    path("tiep-nhan", counter_views.receive, name="counter"),
     path("<int:pk>/phieu/<slug:kind>", desk_views.slip, name="slip"),
     path("<int:pk>", desk_views.detail, name="dossier"),
     path("<int:pk>/tep/<int:file_id>", desk_views.download, name="file"),

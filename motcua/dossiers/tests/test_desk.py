@@ -64,3 +64,28 @@ def test_submission_and_transition_cost_a_bounded_number_of_queries(world):  # n
     # overrides). The bounds catch an N+1 creeping in; bench/ will say where the time goes.
     assert len(submit_queries) <= 24, len(submit_queries)
     assert len(receive_queries) <= 33, len(receive_queries)
+
+
+def test_a_receiver_receives_a_dossier_handed_in_at_the_counter(client, world):  # noqa: F811
+    from motcua.dossiers.tests.test_lifecycle import _data
+
+    sign_in_with_second_factor(client, world["officials"]["receiver"])
+    page = client.get("/van-phong/ho-so/tiep-nhan?thu-tuc=1.004873").content.decode()
+    assert "Tiếp nhận tại quầy" in page or "Receive at the counter" in page
+    form = {
+        "procedure": "1.004873",
+        "agency": str(world["centre"].pk),
+        "applicant_name": "Trần Thị Bình",
+        "applicant_personal_id": "079190123457",
+        "case": "standard",
+        "unit": world["unit"].code,
+    }
+    response = client.post("/van-phong/ho-so/tiep-nhan", form)
+    assert response.status_code == 400 and "Trần Thị Bình" in response.content.decode()  # kept
+    assert not Dossier.objects.exists()
+    data = {k: ("on" if v is True else v) for k, v in _data(world).items()}
+    response = client.post("/van-phong/ho-so/tiep-nhan", {**form, **data}, follow=True)
+    dossier = Dossier.objects.get()
+    assert dossier.status == Status.RECEIVED and dossier.code.startswith(world["centre"].electronic_id)
+    assert dossier.channel == 1 and dossier.receiving_agency == world["centre"]
+    assert dossier.code in response.content.decode()

@@ -72,9 +72,15 @@ def _data(world):
         data[f["key"]] = (
             f["options"][0]["value"]
             if f.get("options")
-            else {"date": "1990-05-12", "personal_id": "079090123456", "checkbox": True, "integer": 1}.get(
-                f["type"], "Nội dung"
-            )
+            else {
+                "date": "1990-05-12",
+                "personal_id": "079090123456",
+                "checkbox": True,
+                "integer": 1,
+                "phone": "0912345678",
+                "email": "an@example.vn",
+                "country": "VN",
+            }.get(f["type"], "Nội dung")
         )
     return data
 
@@ -343,11 +349,18 @@ def test_the_public_look_up_needs_the_second_factor_and_is_rate_limited(client, 
 
 def test_the_applicant_supplies_exactly_what_was_asked_and_may_withdraw(client, world):
     dossier = _do(world, _submit(world), "receive")
-    _do(world, dossier, "request_supplement", items=[{"vi": "Nơi cư trú trước năm 2020"}, {"vi": "Số điện thoại"}])
+    _do(
+        world,
+        dossier,
+        "request_supplement",
+        items=[{"vi": "Nơi cư trú trước năm 2020"}, {"vi": "Số điện thoại"}],
+    )
     client.force_login(world["citizen"])
     page = client.get(f"/tai-khoan/ho-so/{dossier.pk}").content.decode()
     assert "Nơi cư trú trước năm 2020" in page and "Bạn cần bổ sung" in page
-    html = client.post(f"/tai-khoan/ho-so/{dossier.pk}", {"action": "supplement"}, follow=True).content.decode()
+    html = client.post(
+        f"/tai-khoan/ho-so/{dossier.pk}", {"action": "supplement"}, follow=True
+    ).content.decode()
     assert "Hãy trả lời các mục" in html
     client.post(
         f"/tai-khoan/ho-so/{dossier.pk}", {"action": "supplement", "item-0": "12 Lê Lợi, Phường Bến Thành"}
