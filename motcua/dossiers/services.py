@@ -588,6 +588,9 @@ def _notify(dossier: Dossier, action: str, event: DossierEvent) -> None:
         template=template,
         context=context,
     )
+    email = getattr(dossier.applicant, "email", "") or ""
+    if email:
+        message_send(channel="email", to=email, user=dossier.applicant, template=template, context=context)
     if dossier.applicant_phone:
         message_send(
             channel="sms",

@@ -373,3 +373,12 @@ def test_the_applicant_supplies_exactly_what_was_asked_and_may_withdraw(client, 
     other = world["stranger"]
     client.force_login(other)
     assert client.get(f"/tai-khoan/ho-so/{dossier.pk}").status_code == 404
+
+
+def test_notices_go_by_app_sms_and_email_when_the_applicant_has_them(world):
+    world["citizen"].email = "an@example.vn"
+    world["citizen"].save()
+    dossier = _do(world, _submit(world), "receive")
+    channels = set(Message.objects.filter(template="dossier_received").values_list("channel", "to"))
+    assert channels == {("in_app", "079090123456"), ("sms", "0912345678"), ("email", "an@example.vn")}
+    assert dossier.code in Message.objects.get(template="dossier_received", channel="email").body
