@@ -176,6 +176,8 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             .first()
         )
         kwargs["to_person"] = kwargs["to_person"].user if kwargs["to_person"] else None
+    if action == "supplement_at_counter":
+        kwargs["data"] = {"supplement.counter": note}
     if action == "request_supplement":
         kwargs["items"] = [
             {"vi": line} for line in request.POST.get("items", "").splitlines()[:30] if line.strip()

@@ -295,7 +295,7 @@ def _resume(dossier: Dossier, *, at: datetime) -> None:
     calendar = calendar_for(dossier)
     paused = max(0.0, calendar.working_hours_between(dossier.paused_since, at))
     dossier.paused_hours += paused
-    if dossier.current_due_at is not None:
+    if dossier.current_due_at is not None and paused > 0:
         dossier.current_due_at = calendar.add_working_hours(dossier.current_due_at, paused)
     dossier.paused_since = None
 
@@ -417,7 +417,9 @@ def _on_request_supplement(dossier: Dossier, *, at: datetime, note: str, items: 
 
 
 def _on_supplement(dossier: Dossier, *, at: datetime, data: Any, **_: Any) -> dict:
-    before = dossier.data.get("_before_supplement", Status.SUBMITTED)
+    before = dossier.data.get(
+        "_before_supplement", Status.RECEIVED if dossier.received_at else Status.SUBMITTED
+    )
     merged = {k: v for k, v in dossier.data.items() if k != "_before_supplement"}
     merged.update(data or {})
     dossier.data = merged
@@ -508,6 +510,7 @@ _HANDLERS: dict[str, Callable[..., dict[str, Any]]] = {
     "receive": _on_receive,
     "request_supplement": _on_request_supplement,
     "supplement": _on_supplement,
+    "supplement_at_counter": _on_supplement,
     "refuse": _on_refuse,
     "hand_over": _on_hand_over,
     "approve": _on_approve,

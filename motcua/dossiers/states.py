@@ -61,6 +61,15 @@ TRANSITIONS: dict[str, Transition] = {
             "Supplement",
         ),
         _t(
+            "supplement_at_counter",
+            {S.SUPPLEMENT},
+            "dossier.receive",
+            KEEP,  # back to the status it had before the request (services)
+            Stage.SUPPLEMENTED,
+            "Nhận bổ sung tại quầy",
+            "Receive the supplement at the counter",
+        ),
+        _t(
             "hand_over",
             {S.RECEIVED, S.PROCESSING},
             "dossier.hand_over",

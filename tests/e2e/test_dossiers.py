@@ -130,3 +130,55 @@ def test_citizen_applies_online_and_officials_of_two_wards_see_it_through(
     page.get_by_role("button", name="Tra cứu").click()
     expect(page.get_by_role("region", name=code)).to_contain_text("Đã có kết quả")
     page.screenshot(path=screenshots / "public-lookup.png", full_page=True)
+
+
+def test_a_counter_dossier_with_a_supplement_request_and_the_papers_brought_back(
+    page: Page, live_server, catalogue_for_browser, loaded_places_e2e, screenshots
+):
+    from motcua.accounts.services import roles_ensure_defaults
+    from motcua.places.models import Agency
+
+    roles_ensure_defaults()
+    centre = Agency.objects.get(kind="commune_centre", unit__name="Phường Bến Thành")
+    receiver = _official("bt.receiver", centre, "receiver")
+    _official("bt.processor", centre, "processor")
+    _sign_in(page, live_server.url, receiver)
+    page.get_by_role("link", name="Hồ sơ", exact=True).first.click()
+    page.get_by_role("link", name="Tiếp nhận tại quầy").click()
+    page.get_by_label("Thủ tục").select_option("1.004873")
+    page.get_by_role("button", name="Mở tờ khai").click()
+    page.get_by_label("Họ và tên *").fill("Trần Thị Bình")
+    page.get_by_label(re.compile("^Số định danh cá nhân \\(nhập")).fill("079190123457")
+    page.get_by_label("Xác nhận thông thường").check()
+    page.get_by_label("Xã, phường giải quyết hồ sơ").select_option(label="Phường Bến Thành")
+    page.locator("[name='applicant.full_name']").fill("Trần Thị Bình")
+    page.locator("[name='applicant.personal_id']").fill("079190123457")
+    page.locator("[name='applicant.date_of_birth']").fill("1990-03-04")
+    page.locator("[name='applicant.sex']").select_option("female")
+    page.locator("[name='applicant.nationality']").fill("VN")
+    page.locator("[name='applicant.residence']").fill("12 Lê Lợi, Phường Bến Thành")
+    page.locator("[name='applicant.phone']").fill("0912345678")
+    page.locator("[name='status.marital_status']").select_option("single")
+    page.locator("[name='purpose.kind']").select_option("other")
+    page.locator("[name='purpose.other_text']").fill("Bổ sung hồ sơ vay vốn")
+    page.screenshot(path=screenshots / "counter-form.png", full_page=True)
+    page.get_by_role("button", name="Tiếp nhận", exact=True).click()
+    expect(page.get_by_role("status").first).to_contain_text("Đã tiếp nhận, mã hồ sơ")
+
+    supplement = page.locator("form", has=page.get_by_role("heading", name="Yêu cầu bổ sung"))
+    supplement.get_by_label(re.compile("Mọi thành phần cần bổ sung")).fill(
+        "Giấy xác nhận nơi cư trú trước năm 2020\nẢnh chân dung"
+    )
+    supplement.get_by_role("button", name="Yêu cầu bổ sung").click()
+    expect(page.locator(".facts")).to_contain_text("Chờ bổ sung hồ sơ")
+    expect(page.get_by_role("table").last).to_contain_text("Ảnh chân dung")
+
+    back = page.locator("form", has=page.get_by_role("heading", name="Nhận bổ sung tại quầy"))
+    back.get_by_label("Lý do / ghi chú").fill("Đã nhận đủ hai thành phần")
+    back.get_by_role("button", name="Nhận bổ sung tại quầy").click()
+    expect(page.locator(".facts")).to_contain_text("Đã tiếp nhận · Đã bổ sung, chờ tiếp nhận lại")
+    hand_over = page.locator("form", has=page.get_by_role("heading", name="Chuyển xử lý"))
+    hand_over.get_by_label("Chuyển cho").select_option(label="bt.processor")
+    hand_over.get_by_role("button", name="Chuyển xử lý").click()
+    expect(page.locator(".facts")).to_contain_text("Đang giải quyết")
+    page.screenshot(path=screenshots / "counter-dossier.png", full_page=True)

@@ -168,6 +168,7 @@ READY = {
     "sign": (Status.PROCESSING, Stage.AWAITING_SIGNATURE),
     "deliver": (Status.RESULT_READY, ""),
     "confirm_withdrawal": (Status.WITHDRAWAL_REQUESTED, ""),
+    "supplement_at_counter": (Status.SUPPLEMENT, ""),
     "stop": (Status.PROCESSING, Stage.ASSIGNED),
     "apologise": (Status.PROCESSING, Stage.ASSIGNED),
 }
@@ -382,3 +383,11 @@ def test_notices_go_by_app_sms_and_email_when_the_applicant_has_them(world):
     channels = set(Message.objects.filter(template="dossier_received").values_list("channel", "to"))
     assert channels == {("in_app", "079090123456"), ("sms", "0912345678"), ("email", "an@example.vn")}
     assert dossier.code in Message.objects.get(template="dossier_received", channel="email").body
+
+
+def test_a_supplement_brought_back_at_once_does_not_move_the_due_date(world):
+    dossier = _do(world, _submit(world), "receive")
+    due = dossier.current_due_at
+    dossier = _do(world, dossier, "request_supplement", items=[{"vi": "Ảnh chân dung"}])
+    dossier = _do(world, dossier, "supplement_at_counter", note="Đã nhận")
+    assert dossier.current_due_at == due and dossier.status == Status.RECEIVED
