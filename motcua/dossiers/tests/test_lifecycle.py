@@ -385,9 +385,13 @@ def test_notices_go_by_app_sms_and_email_when_the_applicant_has_them(world):
     assert dossier.code in Message.objects.get(template="dossier_received", channel="email").body
 
 
-def test_a_supplement_brought_back_at_once_does_not_move_the_due_date(world):
+def test_a_supplement_brought_back_after_hours_does_not_move_the_due_date(world, monkeypatch):
+    import motcua.dossiers.services as services
+
+    monkeypatch.setattr(services, "now", lambda: datetime(2026, 11, 19, 20, 0, tzinfo=VN_TZ))  # after hours
     dossier = _do(world, _submit(world), "receive")
     due = dossier.current_due_at
+    assert due == datetime(2026, 11, 25, 17, 0, tzinfo=VN_TZ)  # a closing time (24/11 is a holiday)
     dossier = _do(world, dossier, "request_supplement", items=[{"vi": "Ảnh chân dung"}])
     dossier = _do(world, dossier, "supplement_at_counter", note="Đã nhận")
     assert dossier.current_due_at == due and dossier.status == Status.RECEIVED
