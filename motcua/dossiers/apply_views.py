@@ -56,7 +56,10 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             _upload(request, draft)
             return redirect(request.path)
         if action == "remove_file":
-            draft.files.filter(pk=request.POST.get("file", "0") or 0).delete()
+            chosen = request.POST.get("file", "")
+            for upload in draft.files.filter(pk=chosen if chosen.isdecimal() else 0):
+                upload.file.delete(save=False)  # the scan goes too, not only its record
+                upload.delete()
             return redirect(request.path)
         # The main form: what it posts is the whole of what the applicant typed (an unticked box is
         # absent), so it is saved before anything else — nothing typed is lost, even on refusal.

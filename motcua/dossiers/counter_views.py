@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.contrib import messages
@@ -89,7 +90,12 @@ def receive(request: HttpRequest) -> HttpResponse:
                 data=values,
                 documents=papers,
                 unit=unit,
-                applicant=User.objects.filter(personal_id=personal_id, oidc_subject__gt="").first(),
+                # The citizen's e-ID account follows the dossier only when the official checked that
+                # very person's identity (assisted mode): a typo never hands it to someone else.
+                applicant=User.objects.filter(personal_id=personal_id, oidc_subject__gt="").first()
+                if present is not None and present.personal_id == personal_id
+                else None,
+                submission_key=request.POST.get("form_token", "")[:64],
                 phone=request.POST.get("phone", "").strip()[:20],
             )
         except MotcuaError as error:
@@ -116,6 +122,7 @@ def receive(request: HttpRequest) -> HttpResponse:
             "units": units,
             "present": present,
             "post": request.POST,
+            "form_token": request.POST.get("form_token") or secrets.token_hex(16),
             "errors": errors,
         },
         status=400 if errors and request.method == "POST" else 200,

@@ -55,7 +55,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         on=today(),
         now_at=now(),
         search=request.GET.get("s", "")[:60],
-        before=int(before) if before.isdigit() else None,
+        before=int(before) if before.isdecimal() else None,
     )
     english = _english()
     return render(
@@ -134,7 +134,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     events = [
         (e, action_label(e.action, english=english))
-        for e in dossier.events.select_related("actor", "to_person")
+        for e in dossier.events.select_related("actor", "to_person", "to_agency")
     ]
     actions = _allowed_actions(request.user, dossier)
     colleagues = (
@@ -170,7 +170,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         person = request.POST.get("to_person", "")
         kwargs["to_person"] = (
             Membership.objects.filter(
-                agency=dossier.current_agency, user_id=person if person.isdigit() else 0
+                agency=dossier.current_agency, user_id=person if person.isdecimal() else 0
             )
             .select_related("user")
             .first()

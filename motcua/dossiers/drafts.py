@@ -143,7 +143,7 @@ def draft_save(
         draft.unit_code = unit_code
     if receiving_agency_id:
         draft.receiving_agency = (
-            Agency.objects.filter(pk=receiving_agency_id if receiving_agency_id.isdigit() else 0)
+            Agency.objects.filter(pk=receiving_agency_id if receiving_agency_id.isdecimal() else 0)
             .filter(kind__in=Agency.RECEPTION_KINDS)
             .first()
             or draft.receiving_agency
@@ -158,11 +158,10 @@ def _sniff(head: bytes) -> str | None:
 
 def _pdf_pages(content: bytes) -> int:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     try:
         return len(PdfReader(io.BytesIO(content)).pages)
-    except (PdfReadError, ValueError, KeyError, TypeError):
+    except Exception:  # a broken PDF fails in many ways; each is the applicant's file, not our bug
         raise ValidationError(
             "Tệp PDF bị hỏng hoặc được bảo vệ; hãy lưu lại thành PDF thường rồi tải lên.",
             "The PDF is damaged or protected; save it again as a plain PDF and upload it.",

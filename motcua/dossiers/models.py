@@ -101,7 +101,12 @@ class Dossier(models.Model):
                 fields=["applicant", "submission_key"],
                 condition=~models.Q(submission_key=""),
                 name="dossier_one_per_submission",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["receiving_agency", "submission_key"],
+                condition=~models.Q(submission_key="") & models.Q(channel=1),
+                name="dossier_one_per_counter_form",
+            ),
         ]
         indexes = [
             models.Index(fields=["competent_agency", "status", "-id"], name="dossier_competent_queue"),

@@ -114,7 +114,7 @@ def desk_queue(
         | Q(current_agency_id__in=agencies)
     )
     rows = Dossier.objects.filter(mine)
-    open_statuses = [2, 4, 5, 6, 7]
+    open_statuses = [2, 4, 7]  # the clock runs; a dossier waiting for the applicant is not late
     rows = {
         "receive": rows.filter(status=1),
         "processing": rows.filter(status__in=[2, 4]),

@@ -203,9 +203,17 @@ def dossier_receive_at_counter(
     unit: AdministrativeUnit,
     applicant: Any = None,
     phone: str = "",
+    submission_key: str = "",
 ) -> Dossier:
-    """A receiver at any centre receives a dossier handed in at the counter (status 2 at once)."""
+    """A receiver at any centre receives a dossier handed in at the counter (status 2 at once). The
+    form's ``submission_key`` makes a double click land on the first dossier."""
     authorize(official, "dossier.start_assisted", agency)
+    if submission_key:
+        done = Dossier.objects.filter(
+            receiving_agency=agency, submission_key=submission_key, channel=Channel.COUNTER
+        ).first()
+        if done is not None:
+            return done
     if not version.data.get("boundary_free") and agency.kind == Agency.Kind.COMMUNE_SERVICE_CENTRE:
         competent_unit = unit
         if agency.unit_id != competent_unit.pk and version.data["competent_level"] == "commune":
@@ -241,6 +249,7 @@ def dossier_receive_at_counter(
         status=Status.RECEIVED,
         data={**data, "documents": documents},
         submitted_at=at,
+        submission_key=submission_key[:64],
     )
     _start_clock(dossier, at=at)
     dossier.code = dossier_code_next(agency=agency, day=to_local(at).date())
@@ -249,10 +258,16 @@ def dossier_receive_at_counter(
     return dossier
 
 
+def _province_id(agency: Agency) -> int | None:
+    unit = agency.unit
+    return unit.parent_id if unit.level == AdministrativeUnit.Level.COMMUNE else unit.pk
+
+
 def _receiving_centre(chosen: Agency | None, default: Agency) -> Agency:
     if chosen is None:
         return default
-    if chosen.kind not in Agency.RECEPTION_KINDS:
+    wrong_province = _province_id(chosen) != _province_id(default)
+    if chosen.kind not in Agency.RECEPTION_KINDS or chosen.valid_to is not None or wrong_province:
         raise ValidationError(
             "Hãy chọn một Trung tâm Phục vụ hành chính công để tiếp nhận hồ sơ.",
             "Choose a public administration service centre to receive the dossier.",
@@ -441,6 +456,13 @@ def _on_hand_over(dossier: Dossier, *, at: datetime, to_person: Any, to_agency: 
             code="to_person",
             field="to_person",
         )
+    if not _works_on_dossiers(to_person, to_agency or dossier.current_agency):
+        raise ValidationError(
+            "Người nhận không có vai trò xử lý hồ sơ tại cơ quan này.",
+            "The person has no role that handles dossiers in this agency.",
+            code="to_person",
+            field="to_person",
+        )
     steps = dossier.procedure_version.data["steps"]
     keys = [s["key"] for s in steps]
     position = keys.index(dossier.step_key) + 1 if dossier.step_key in keys else 1
@@ -453,6 +475,18 @@ def _on_hand_over(dossier: Dossier, *, at: datetime, to_person: Any, to_agency: 
     dossier.step_key, dossier.step_started_at = step["key"], at
     dossier.step_due_at = calendar.add_working_hours(at, step["budget_hours"])
     return {"step": step["key"], "previous_step_outcome": outcome}
+
+
+def _works_on_dossiers(person: Any, agency: Agency | None) -> bool:
+    from motcua.accounts.selectors import agencies_granting
+    from motcua.core.time import today
+
+    if agency is None:
+        return False
+    return any(
+        agency.pk in agencies_granting(person, permission, on=today())
+        for permission in ("dossier.process", "dossier.approve", "dossier.sign", "dossier.hand_over")
+    )
 
 
 def _close_step(dossier: Dossier, *, at: datetime) -> str:
@@ -472,14 +506,39 @@ def _on_refuse_after_processing(dossier: Dossier, *, at: datetime, note: str, **
     return {"reason": reason, "step_outcome": _close_step(dossier, at=at)}
 
 
+def statistics_due(dossier: Dossier) -> datetime | None:
+    """The due time statistics judge by: the original one, moved by the time spent waiting for the
+    applicant, never by an apology (domain.md §3–§4)."""
+    if dossier.due_at is None or not dossier.paused_hours:
+        return dossier.due_at
+    return calendar_for(dossier).add_working_hours(dossier.due_at, dossier.paused_hours)
+
+
+def dossier_timeliness(dossier: Dossier, finished_at: datetime) -> str:
+    """Early / on time / late of a finished dossier; guiding more than once makes it late."""
+    due = statistics_due(dossier)
+    if due is None:
+        return ""
+    return "late" if dossier.counts_as_late else timeliness(finished_at, due)
+
+
 def _on_sign(dossier: Dossier, *, at: datetime, **_: Any) -> dict:
     dossier.finished_at = at
-    due = dossier.due_at  # statistics keep the original due date (domain.md §3)
-    return {"outcome": dossier.outcome, "timeliness": timeliness(at, due) if due else ""}
+    return {"outcome": dossier.outcome, "timeliness": dossier_timeliness(dossier, at)}
 
 
 def _on_request_withdrawal(dossier: Dossier, *, note: str, at: datetime, **_: Any) -> dict:
+    dossier.data = {**dossier.data, "_before_withdrawal": dossier.status}
     return {"reason": " ".join((note or "").split())[:2000]}
+
+
+def _on_decline_withdrawal(dossier: Dossier, *, note: str, **_: Any) -> dict:
+    reason = _require(
+        note, "Hãy ghi lý do không chấp nhận rút hồ sơ.", "Write why the withdrawal is declined.", "note"
+    )
+    dossier.status = dossier.data.get("_before_withdrawal", Status.RECEIVED)
+    dossier.data = {k: v for k, v in dossier.data.items() if k != "_before_withdrawal"}
+    return {"reason": reason}
 
 
 def _on_stop(dossier: Dossier, *, note: str, **_: Any) -> dict:
@@ -517,6 +576,7 @@ _HANDLERS: dict[str, Callable[..., dict[str, Any]]] = {
     "refuse_after_processing": _on_refuse_after_processing,
     "sign": _on_sign,
     "request_withdrawal": _on_request_withdrawal,
+    "decline_withdrawal": _on_decline_withdrawal,
     "confirm_withdrawal": _on_stop,
     "stop": _on_stop,
     "apologise": _on_apologise,
@@ -575,7 +635,7 @@ def _notify(dossier: Dossier, action: str, event: DossierEvent) -> None:
     from motcua.notifications.services import message_send
 
     template = NOTICES.get(action)
-    if template is None or dossier.applicant is None:
+    if template is None:
         return
     context = {
         "code": dossier.code or dossier.reference,
@@ -584,6 +644,10 @@ def _notify(dossier: Dossier, action: str, event: DossierEvent) -> None:
         "note": event.note,
         "items": event.payload.get("missing", []),
     }
+    if dossier.applicant is None:  # handed in at a counter without an e-ID account: a text message
+        if dossier.applicant_phone:
+            message_send(channel="sms", to=dossier.applicant_phone, template=template, context=context)
+        return
     message_send(
         channel="in_app",
         to=dossier.applicant_personal_id or str(dossier.applicant_id),

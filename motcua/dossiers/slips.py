@@ -19,7 +19,6 @@ import segno
 from fpdf import FPDF
 
 from motcua.core.time import now, to_local
-from motcua.dossiers.deadlines import timeliness
 from motcua.dossiers.models import Dossier, DossierEvent, Status
 from motcua.dossiers.states import action_label
 
@@ -253,8 +252,8 @@ def _control_table(pdf: _Slip, dossier: Dossier) -> None:
         outcome = TIMELINESS.get(
             event.payload.get("previous_step_outcome") or event.payload.get("step_outcome") or "", ""
         )
-        if event.action == "sign" and dossier.due_at:
-            outcome = TIMELINESS[timeliness(event.at, dossier.due_at)]
+        if event.action == "sign":
+            outcome = TIMELINESS.get(event.payload.get("timeliness", ""), "")
         row = (
             to_local(event.at).strftime("%H:%M %d/%m/%Y"),
             action_label(event.action),
@@ -267,6 +266,12 @@ def _control_table(pdf: _Slip, dossier: Dossier) -> None:
         for width, text in zip(widths, row, strict=True):
             pdf.cell(width, 7, text[: int(width / 1.8)], border=1)
         pdf.ln()
+
+
+def _cell(value: Any) -> Any:
+    """A spreadsheet never runs what an applicant typed as a formula."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else value
 
 
 def register_csv(rows: Iterable[Dossier]) -> str:
@@ -289,10 +294,10 @@ def register_csv(rows: Iterable[Dossier]) -> str:
     for number, dossier in enumerate(rows, start=1):
         writer.writerow(
             [
-                number,
+                _cell(number),
                 dossier.code or dossier.reference,
                 dossier.procedure_version.name_vi,
-                dossier.applicant_name,
+                _cell(dossier.applicant_name),
                 to_local(dossier.received_at).strftime("%d/%m/%Y %H:%M") if dossier.received_at else "",
                 to_local(dossier.current_due_at).strftime("%d/%m/%Y %H:%M") if dossier.current_due_at else "",
                 Status(dossier.status).label,

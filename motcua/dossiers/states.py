@@ -126,6 +126,15 @@ TRANSITIONS: dict[str, Transition] = {
             "Confirm the withdrawal",
         ),
         _t(
+            "decline_withdrawal",
+            {S.WITHDRAWAL_REQUESTED},
+            "dossier.refuse",
+            KEEP,  # back to the status it had (services)
+            KEEP,
+            "Không chấp nhận rút hồ sơ",
+            "Decline the withdrawal",
+        ),
+        _t(
             "stop",
             {S.RECEIVED, S.PROCESSING, S.SUPPLEMENT, S.FEES},
             "dossier.refuse",

@@ -49,7 +49,11 @@ def public_lookup(request: HttpRequest) -> HttpResponse:
             context["error"] = "limited"
             status = 429
         else:
-            dossier = dossier_public_lookup(code=code, second_factor=factor)
+            code_key = f"lookup-code:{code.strip().upper()}"
+            if not ratelimit.allow(code_key, limit=LOOKUP_LIMIT, window_seconds=3600):
+                dossier = None  # guessing the digits of one code from many addresses gets nowhere
+            else:
+                dossier = dossier_public_lookup(code=code, second_factor=factor)
             if dossier is None:
                 context["error"] = "not_found"
             else:
@@ -90,6 +94,17 @@ def _pdf_response(dossier: Dossier, kind: str, request: HttpRequest) -> HttpResp
     response["Content-Disposition"] = f'inline; filename="{dossier.code or dossier.reference}-{kind}.pdf"'
     return response
 
+
+# Notes written for the applicant; the others are the officials' own.
+APPLICANT_NOTES = {
+    "request_supplement",
+    "refuse",
+    "refuse_after_processing",
+    "stop",
+    "confirm_withdrawal",
+    "decline_withdrawal",
+    "apologise",
+}
 
 NEXT_STEP = {
     Status.SUBMITTED: (
@@ -161,7 +176,10 @@ def my_dossier(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, str(error))
         return redirect("dossiers:dossier", pk=pk)
     english = (get_language() or "vi").startswith("en")
-    events = [(e, action_label(e.action, english=english)) for e in dossier.events.all()]
+    events = [
+        (e, action_label(e.action, english=english), e.note if e.action in APPLICANT_NOTES else "")
+        for e in dossier.events.all()
+    ]
     return render(
         request,
         "dossiers/my_dossier.html",

@@ -6,12 +6,12 @@ from django.test.utils import CaptureQueriesContext
 
 from motcua.conftest import sign_in_with_second_factor
 from motcua.dossiers.models import Dossier, Status
-from motcua.dossiers.tests.test_lifecycle import _do, _submit, world  # noqa: F401  (shared set-up)
+from motcua.dossiers.tests.test_lifecycle import _do, _submit
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_receiver_receives_from_the_queue_and_hands_over(client, world):  # noqa: F811
+def test_a_receiver_receives_from_the_queue_and_hands_over(client, world):
     dossier = _submit(world)
     sign_in_with_second_factor(client, world["officials"]["receiver"])
     html = client.get("/van-phong/ho-so/?q=receive").content.decode()
@@ -31,7 +31,7 @@ def test_a_receiver_receives_from_the_queue_and_hands_over(client, world):  # no
     assert "Không thể “Từ chối tiếp nhận”" in html  # refused at reception only while status 1
 
 
-def test_another_agency_sees_nothing(client, world):  # noqa: F811
+def test_another_agency_sees_nothing(client, world):
     dossier = _submit(world)
     sign_in_with_second_factor(client, world["stranger"])
     assert dossier.reference not in client.get("/van-phong/ho-so/?q=receive").content.decode()
@@ -40,7 +40,7 @@ def test_another_agency_sees_nothing(client, world):  # noqa: F811
     assert Dossier.objects.get().status == Status.SUBMITTED
 
 
-def test_the_queue_and_the_dossier_page_cost_a_bounded_number_of_queries(client, world):  # noqa: F811
+def test_the_queue_and_the_dossier_page_cost_a_bounded_number_of_queries(client, world):
     for n in range(12):
         _do(world, _submit(world, key=f"k{n}"), "receive")
     sign_in_with_second_factor(client, world["officials"]["receiver"])
@@ -54,7 +54,7 @@ def test_the_queue_and_the_dossier_page_cost_a_bounded_number_of_queries(client,
     assert len(page_queries) <= 18, len(page_queries)
 
 
-def test_submission_and_transition_cost_a_bounded_number_of_queries(world):  # noqa: F811
+def test_submission_and_transition_cost_a_bounded_number_of_queries(world):
     _submit(world, key="warm")
     with CaptureQueriesContext(connection) as submit_queries:
         dossier = _submit(world, key="measured")
@@ -66,7 +66,7 @@ def test_submission_and_transition_cost_a_bounded_number_of_queries(world):  # n
     assert len(receive_queries) <= 33, len(receive_queries)
 
 
-def test_a_receiver_receives_a_dossier_handed_in_at_the_counter(client, world):  # noqa: F811
+def test_a_receiver_receives_a_dossier_handed_in_at_the_counter(client, world):
     from motcua.dossiers.tests.test_lifecycle import _data
 
     sign_in_with_second_factor(client, world["officials"]["receiver"])
@@ -89,3 +89,53 @@ def test_a_receiver_receives_a_dossier_handed_in_at_the_counter(client, world): 
     assert dossier.status == Status.RECEIVED and dossier.code.startswith(world["centre"].electronic_id)
     assert dossier.channel == 1 and dossier.receiving_agency == world["centre"]
     assert dossier.code in response.content.decode()
+
+
+def test_the_counter_form_makes_one_dossier_and_links_an_account_only_after_the_identity_check(
+    client,
+    world,
+    django_user_model,
+):
+    from motcua.accounts.assisted import assisted_session_start
+    from motcua.dossiers.tests.test_lifecycle import _data
+    from motcua.notifications.models import Message
+
+    world["citizen"].oidc_subject = "079090123456"
+    world["citizen"].save()
+    receiver = world["officials"]["receiver"]
+    sign_in_with_second_factor(client, receiver)
+    data = {k: ("on" if v is True else v) for k, v in _data(world).items()}
+    form = {
+        **data,
+        "procedure": "1.004873",
+        "agency": str(world["centre"].pk),
+        "applicant_name": "Nguyễn Văn An",
+        "applicant_personal_id": "079090123456",  # the citizen of the fixtures has an e-ID account
+        "phone": "0987654321",
+        "case": "standard",
+        "unit": world["unit"].code,
+        "form_token": "abc123",
+    }
+    client.post("/van-phong/ho-so/tiep-nhan", form)
+    client.post("/van-phong/ho-so/tiep-nhan", form)  # a double click
+    dossier = Dossier.objects.get()
+    assert dossier.applicant is None  # nobody checked that this is the account's owner
+    assert Message.objects.filter(channel="sms", to="0987654321", template="dossier_received").exists()
+    assisted_session_start(
+        official=receiver,
+        agency=world["centre"],
+        personal_id="079090123456",
+        full_name="Nguyễn Văn An",
+        date_of_birth=__import__("datetime").date(1990, 5, 12),
+        document_kind="id_card",
+        document_number="079090123456",
+    )
+    client.post("/van-phong/ho-so/tiep-nhan", {**form, "form_token": "def456"})
+    assert Dossier.objects.get(submission_key="def456").applicant == world["citizen"]
+
+
+def test_odd_ids_are_not_errors(client, world):
+    sign_in_with_second_factor(client, world["officials"]["receiver"])
+    assert client.get("/van-phong/ho-so/?q=late&truoc=²").status_code == 200
+    dossier = _submit(world)
+    assert client.post(f"/van-phong/ho-so/{dossier.pk}/hand_over", {"to_person": "²"}).status_code == 302

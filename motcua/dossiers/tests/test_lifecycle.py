@@ -1,22 +1,19 @@
 """The dossier lifecycle: submission, reception, processing, supplements, apologies, withdrawal."""
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.db import transaction
 
 from motcua.accounts.permissions import DEFAULT_ROLES
-from motcua.accounts.services import membership_grant, roles_ensure_defaults
 from motcua.audit.models import AuditRecord
-from motcua.catalogue.selectors import procedure_version_in_force
 from motcua.core.errors import Conflict, PermissionDenied, ValidationError
 from motcua.core.time import VN_TZ
 from motcua.dossiers.models import Dossier, DossierEvent, Stage, Status
 from motcua.dossiers.services import dossier_receive_at_counter, dossier_submit_online, dossier_transition
 from motcua.dossiers.states import TRANSITIONS
 from motcua.notifications.models import Message
-from motcua.places.models import Agency
 
 pytestmark = pytest.mark.django_db
 
@@ -28,39 +25,6 @@ DATA = {
     "applicant.residence": {"kind": "text", "text": "12 Lê Lợi"},
     "purpose.use": "marriage",
 }
-
-
-@pytest.fixture
-def world(loaded_places, loaded_catalogue, django_user_model):
-    roles_ensure_defaults()
-    centre = Agency.objects.get(kind=Agency.Kind.COMMUNE_SERVICE_CENTRE, unit__name="Phường Bến Thành")
-    ben_thanh = centre.unit
-    other = Agency.objects.get(kind=Agency.Kind.COMMUNE_SERVICE_CENTRE, unit__name="Phường Sài Gòn")
-    officials = {}
-    for role in DEFAULT_ROLES:
-        user = django_user_model.objects.create_user(username=f"bt-{role}")
-        membership_grant(actor=None, user=user, agency=centre, role_key=role, valid_from=date(2025, 7, 1))
-        officials[role] = user
-    stranger = django_user_model.objects.create_user(username="sg-receiver")
-    membership_grant(
-        actor=None, user=stranger, agency=other, role_key="receiver", valid_from=date(2025, 7, 1)
-    )
-    citizen = django_user_model.objects.create_user(
-        username="vneid-079090123456",
-        personal_id="079090123456",
-        last_name="Nguyễn Văn An",
-        phone="0912345678",
-    )
-    version = procedure_version_in_force(code="1.004873")
-    return {
-        "unit": ben_thanh,
-        "centre": centre,
-        "other": other,
-        "officials": officials,
-        "stranger": stranger,
-        "citizen": citizen,
-        "version": version,
-    }
 
 
 def _data(world):
@@ -169,6 +133,7 @@ READY = {
     "deliver": (Status.RESULT_READY, ""),
     "confirm_withdrawal": (Status.WITHDRAWAL_REQUESTED, ""),
     "supplement_at_counter": (Status.SUPPLEMENT, ""),
+    "decline_withdrawal": (Status.WITHDRAWAL_REQUESTED, ""),
     "stop": (Status.PROCESSING, Stage.ASSIGNED),
     "apologise": (Status.PROCESSING, Stage.ASSIGNED),
 }
@@ -178,6 +143,7 @@ ARGS = {
     "refuse_after_processing": {"note": "Không đủ điều kiện"},
     "confirm_withdrawal": {"note": "Theo đề nghị"},
     "stop": {"note": "Người dân đã mất"},
+    "decline_withdrawal": {"note": "Hồ sơ đã trình ký"},
 }
 
 
@@ -395,3 +361,47 @@ def test_a_supplement_brought_back_after_hours_does_not_move_the_due_date(world,
     dossier = _do(world, dossier, "request_supplement", items=[{"vi": "Ảnh chân dung"}])
     dossier = _do(world, dossier, "supplement_at_counter", note="Đã nhận")
     assert dossier.current_due_at == due and dossier.status == Status.RECEIVED
+
+
+def test_statistics_forgive_the_applicants_wait_but_not_a_second_guidance(world, monkeypatch):
+    import motcua.dossiers.services as services
+
+    clock = [datetime(2026, 11, 19, 8, 0, tzinfo=VN_TZ)]
+    monkeypatch.setattr(services, "now", lambda: clock[0])
+    dossier = _do(world, _submit(world), "receive")  # due Wednesday 25, 08:00
+    dossier = _do(world, dossier, "request_supplement", items=[{"vi": "Ảnh"}])
+    clock[0] = datetime(2026, 12, 3, 8, 0, tzinfo=VN_TZ)  # two weeks waiting for the applicant
+    dossier = dossier_transition(actor=world["citizen"], dossier=dossier, action="supplement", data={})
+    dossier = _do(world, dossier, "hand_over", to_person=world["officials"]["head"])
+    dossier = _do(world, dossier, "approve", role="head")
+    dossier = _do(world, dossier, "sign", role="signer")
+    sign = DossierEvent.objects.get(dossier=dossier, action="sign")
+    assert sign.payload["timeliness"] == "early"  # the wait is the applicant's, not the agency's
+    other = _do(world, _submit(world, key="k2"), "receive")
+    for _ in range(2):
+        other = _do(world, other, "request_supplement", items=[{"vi": "Ảnh"}])
+        other = dossier_transition(actor=world["citizen"], dossier=other, action="supplement", data={})
+    other = _do(world, other, "hand_over", to_person=world["officials"]["head"])
+    other = _do(world, other, "approve", role="head")
+    other = _do(world, other, "sign", role="signer")
+    assert DossierEvent.objects.get(dossier=other, action="sign").payload["timeliness"] == "late"
+
+
+def test_a_withdrawal_request_can_be_declined_and_processing_goes_on(world):
+    dossier = _do(world, _submit(world), "receive")
+    dossier = dossier_transition(actor=world["citizen"], dossier=dossier, action="request_withdrawal")
+    with pytest.raises(ValidationError):
+        _do(world, dossier, "decline_withdrawal")  # a reason is needed
+    dossier = _do(world, dossier, "decline_withdrawal", note="Kết quả đã được ký")
+    assert dossier.status == Status.RECEIVED and "_before_withdrawal" not in dossier.data
+
+
+def test_a_dossier_is_handed_only_to_someone_who_works_on_dossiers_there(world, django_user_model):
+    dossier = _do(world, _submit(world), "receive")
+    with pytest.raises(ValidationError) as refused:
+        _do(world, dossier, "hand_over", to_person=world["officials"]["catalogue_admin"])
+    assert refused.value.code == "to_person"
+    with pytest.raises(ValidationError):
+        _do(world, dossier, "hand_over", to_person=world["stranger"])  # another ward's receiver
+    with pytest.raises(ValidationError):
+        _do(world, dossier, "hand_over", to_person=world["citizen"])

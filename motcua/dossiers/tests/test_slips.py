@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from motcua.conftest import sign_in_with_second_factor
 from motcua.core.time import VN_TZ
 from motcua.dossiers.slips import available_slips
-from motcua.dossiers.tests.test_lifecycle import _do, _submit, world  # noqa: F401  (shared set-up)
+from motcua.dossiers.tests.test_lifecycle import _do, _submit
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ def text_of(content: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
-def test_every_slip_of_a_dossiers_life_prints_in_vietnamese(client, world):  # noqa: F811
+def test_every_slip_of_a_dossiers_life_prints_in_vietnamese(client, world):
     dossier = _submit(world)
     assert available_slips(dossier) == ["control"]
     dossier = _do(world, dossier, "receive")
@@ -42,7 +42,7 @@ def test_every_slip_of_a_dossiers_life_prints_in_vietnamese(client, world):  # n
     assert client.get(f"/tai-khoan/ho-so/{dossier.pk}/phieu/result").status_code == 404  # no result yet
 
 
-def test_apology_and_result_slips(client, world):  # noqa: F811
+def test_apology_and_result_slips(client, world):
     dossier = _do(world, _submit(world), "receive")
     dossier = _do(
         world,
@@ -62,7 +62,7 @@ def test_apology_and_result_slips(client, world):  # noqa: F811
     assert "Giấy xác nhận tình trạng hôn nhân" in result
 
 
-def test_slips_are_only_for_the_applicant_and_the_agencies_involved(client, world, django_user_model):  # noqa: F811
+def test_slips_are_only_for_the_applicant_and_the_agencies_involved(client, world, django_user_model):
     dossier = _do(world, _submit(world), "receive")
     client.force_login(django_user_model.objects.create_user(username="vneid-x", personal_id="079090999999"))
     assert client.get(f"/tai-khoan/ho-so/{dossier.pk}/phieu/receipt").status_code == 404
@@ -70,7 +70,7 @@ def test_slips_are_only_for_the_applicant_and_the_agencies_involved(client, worl
     assert client.get(f"/van-phong/ho-so/{dossier.pk}/phieu/receipt").status_code == 404
 
 
-def test_the_register_lists_received_dossiers_as_csv(client, world):  # noqa: F811
+def test_the_register_lists_received_dossiers_as_csv(client, world):
     dossier = _do(world, _submit(world), "receive")
     sign_in_with_second_factor(client, world["officials"]["receiver"])
     response = client.get("/van-phong/ho-so/so-theo-doi.csv")

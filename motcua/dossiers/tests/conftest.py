@@ -1,0 +1,44 @@
+"""Shared set-up of the dossiers tests: a ward's centre with an official in every role, another
+ward's receiver, a citizen, and the certificate-of-marital-status procedure."""
+
+from datetime import date
+
+import pytest
+
+from motcua.accounts.permissions import DEFAULT_ROLES
+from motcua.accounts.services import membership_grant, roles_ensure_defaults
+from motcua.catalogue.selectors import procedure_version_in_force
+from motcua.places.models import Agency
+
+
+@pytest.fixture
+def world(loaded_places, loaded_catalogue, django_user_model):
+    roles_ensure_defaults()
+    centre = Agency.objects.get(kind=Agency.Kind.COMMUNE_SERVICE_CENTRE, unit__name="Phường Bến Thành")
+    ben_thanh = centre.unit
+    other = Agency.objects.get(kind=Agency.Kind.COMMUNE_SERVICE_CENTRE, unit__name="Phường Sài Gòn")
+    officials = {}
+    for role in DEFAULT_ROLES:
+        user = django_user_model.objects.create_user(username=f"bt-{role}")
+        membership_grant(actor=None, user=user, agency=centre, role_key=role, valid_from=date(2025, 7, 1))
+        officials[role] = user
+    stranger = django_user_model.objects.create_user(username="sg-receiver")
+    membership_grant(
+        actor=None, user=stranger, agency=other, role_key="receiver", valid_from=date(2025, 7, 1)
+    )
+    citizen = django_user_model.objects.create_user(
+        username="vneid-079090123456",
+        personal_id="079090123456",
+        last_name="Nguyễn Văn An",
+        phone="0912345678",
+    )
+    version = procedure_version_in_force(code="1.004873")
+    return {
+        "unit": ben_thanh,
+        "centre": centre,
+        "other": other,
+        "officials": officials,
+        "stranger": stranger,
+        "citizen": citizen,
+        "version": version,
+    }
