@@ -87,7 +87,9 @@ def test_citizen_applies_online_and_officials_of_two_wards_see_it_through(
     expect(page.locator("#application")).to_contain_text(person.full_name)
     page.get_by_label("Xác nhận thông thường").check()
     page.get_by_label("Trung tâm tiếp nhận hồ sơ và trả kết quả").select_option(label=other.name)
+    expect(page.locator("[name='purpose.partner_full_name']")).to_be_hidden()  # only for a marriage
     page.get_by_label("Mục đích sử dụng Giấy xác nhận *").select_option("marriage")
+    expect(page.locator("[name='purpose.other_text']")).to_be_hidden()
     page.get_by_label("Họ tên người dự định kết hôn *").fill("Trần Thị Mai")
     page.locator("[name='purpose.partner_date_of_birth']").fill("1996-04-02")
     page.locator("[name='purpose.partner_nationality']").fill("VN")
@@ -160,6 +162,7 @@ def test_a_counter_dossier_with_a_supplement_request_and_the_papers_brought_back
     page.locator("[name='applicant.phone']").fill("0912345678")
     page.locator("[name='status.marital_status']").select_option("single")
     page.locator("[name='purpose.kind']").select_option("other")
+    expect(page.locator("[name='purpose.partner_full_name']")).to_be_hidden()
     page.locator("[name='purpose.other_text']").fill("Bổ sung hồ sơ vay vốn")
     page.screenshot(path=screenshots / "counter-form.png", full_page=True)
     page.get_by_role("button", name="Tiếp nhận", exact=True).click()

@@ -43,3 +43,11 @@ def isodate(value):
         return date.fromisoformat(str(value)[:10])
     except ValueError:
         return value
+
+
+@register.filter
+def tojson(value):
+    """A value as JSON for a data- attribute (the template escapes it; the browser unescapes it)."""
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
