@@ -155,6 +155,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": [(a, TRANSITIONS[a].en if english else TRANSITIONS[a].vi) for a in actions],
             "colleagues": sorted({m.user for m in colleagues}, key=lambda u: u.full_name),
             "slips": slip_links(dossier, english=english),
+            "supplement_files": [f for f in files.values() if f.document_key == "supplement"],
         },
     )
 

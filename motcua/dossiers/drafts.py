@@ -184,6 +184,27 @@ def draft_upload(
         raise ValidationError(
             "Thủ tục không có giấy tờ này.", "The procedure has no such document.", code="document"
         )
+    kind, pages = checked_scan(content)
+    if draft.files.filter(document_key=document_key).count() >= MAX_FILES_PER_DOCUMENT:
+        raise ValidationError(
+            f"Mỗi giấy tờ tối đa {MAX_FILES_PER_DOCUMENT} tệp.",
+            f"At most {MAX_FILES_PER_DOCUMENT} files per document.",
+            code="too_many_files",
+            field="file",
+        )
+    return _store(
+        draft=draft,
+        document_key=document_key,
+        name=name,
+        content=content,
+        kind=kind,
+        pages=pages,
+        actor=actor,
+    )
+
+
+def checked_scan(content: bytes) -> tuple[str, int]:
+    """A scanned paper's real type (sniffed from its content) and pages, or why it is refused."""
     if not content:
         raise ValidationError("Tệp trống.", "The file is empty.", code="empty", field="file")
     if len(content) > MAX_FILE_BYTES:
@@ -209,15 +230,14 @@ def draft_upload(
             code="too_many_pages",
             field="file",
         )
-    if draft.files.filter(document_key=document_key).count() >= MAX_FILES_PER_DOCUMENT:
-        raise ValidationError(
-            f"Mỗi giấy tờ tối đa {MAX_FILES_PER_DOCUMENT} tệp.",
-            f"At most {MAX_FILES_PER_DOCUMENT} files per document.",
-            code="too_many_files",
-            field="file",
-        )
+    return kind, pages
+
+
+def _store(
+    *, document_key: str, name: str, content: bytes, kind: str, pages: int, actor: Any, **owner: Any
+) -> DossierFile:
     upload = DossierFile(
-        draft=draft,
+        **owner,
         document_key=document_key,
         original_name=" ".join(name.split())[-200:] or "tep",
         content_type=kind,
@@ -229,6 +249,35 @@ def draft_upload(
     upload.file.save("upload", ContentFile(content), save=False)
     upload.save()
     return upload
+
+
+@transaction.atomic
+def dossier_supplement_upload(*, dossier: Dossier, name: str, content: bytes, actor: Any) -> DossierFile:
+    """A paper the applicant sends with their supplement (the dossier is waiting for one)."""
+    from motcua.accounts.permissions import authorize
+    from motcua.dossiers.models import Status
+
+    authorize(actor, "dossier.supplement", dossier)
+    if dossier.status != Status.SUPPLEMENT:
+        raise ValidationError(
+            "Hồ sơ không ở trạng thái chờ bổ sung.",
+            "The dossier is not waiting for a supplement.",
+            code="status",
+        )
+    if dossier.files.filter(document_key="supplement").count() >= MAX_FILES_PER_DOCUMENT * 2:
+        raise ValidationError(
+            "Đã đủ số tệp bổ sung.", "Enough supplement files already.", code="too_many_files"
+        )
+    kind, pages = checked_scan(content)
+    return _store(
+        dossier=dossier,
+        document_key="supplement",
+        name=name,
+        content=content,
+        kind=kind,
+        pages=pages,
+        actor=actor,
+    )
 
 
 def draft_documents(draft: DossierDraft, reused: dict[str, Any]) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,6 +17,7 @@ from motcua.accounts.permissions import authorize
 from motcua.core import ratelimit
 from motcua.core.errors import MotcuaError, PermissionDenied, ValidationError
 from motcua.core.http import client_ip
+from motcua.dossiers.drafts import MAX_FILE_BYTES, dossier_supplement_upload
 from motcua.dossiers.models import Dossier, Status
 from motcua.dossiers.selectors import dossier_public_lookup, dossiers_of_applicant
 from motcua.dossiers.services import dossier_transition
@@ -152,10 +155,22 @@ def my_dossier(request: HttpRequest, pk: int) -> HttpResponse:
         action = request.POST.get("action")
         try:
             if action == "supplement":
-                answers = {
+                answers: dict[str, Any] = {
                     f"supplement.{i}": " ".join(request.POST.get(f"item-{i}", "").split())[:2000]
                     for i in range(len(_asked(dossier)))
                 }
+                scan = request.FILES.get("scan")
+                if scan is not None:
+                    if scan.size and scan.size > MAX_FILE_BYTES:
+                        raise ValidationError(
+                            "Tệp lớn hơn 10 MB; hãy quét ở độ phân giải thấp hơn.",
+                            "The file is larger than 10 MB; scan at a lower resolution.",
+                            code="too_large",
+                        )
+                    upload = dossier_supplement_upload(
+                        dossier=dossier, name=scan.name or "", content=scan.read(), actor=request.user
+                    )
+                    answers["supplement.file"] = upload.pk
                 if not any(answers.values()):
                     raise ValidationError(
                         "Hãy trả lời các mục được yêu cầu bổ sung.",

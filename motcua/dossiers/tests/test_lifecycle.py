@@ -405,3 +405,27 @@ def test_a_dossier_is_handed_only_to_someone_who_works_on_dossiers_there(world, 
         _do(world, dossier, "hand_over", to_person=world["stranger"])  # another ward's receiver
     with pytest.raises(ValidationError):
         _do(world, dossier, "hand_over", to_person=world["citizen"])
+
+
+def test_the_applicant_sends_a_scan_with_the_supplement(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from motcua.dossiers.models import DossierFile
+    from motcua.dossiers.tests.test_apply import pdf
+
+    dossier = _do(world, _submit(world), "receive")
+    _do(world, dossier, "request_supplement", items=[{"vi": "Giấy xác nhận cư trú"}])
+    client.force_login(world["citizen"])
+    fake = SimpleUploadedFile("giay.pdf", b"<html>not a scan</html>")
+    html = client.post(
+        f"/tai-khoan/ho-so/{dossier.pk}", {"action": "supplement", "scan": fake}, follow=True
+    ).content.decode()
+    assert "Chỉ nhận tệp PDF, JPEG hoặc PNG" in html
+    dossier.refresh_from_db()
+    assert dossier.status == Status.SUPPLEMENT and not DossierFile.objects.exists()
+    scan = SimpleUploadedFile("giay.pdf", pdf())
+    client.post(f"/tai-khoan/ho-so/{dossier.pk}", {"action": "supplement", "scan": scan})
+    dossier.refresh_from_db()
+    upload = DossierFile.objects.get()
+    assert dossier.status == Status.RECEIVED and dossier.data["supplement.file"] == upload.pk
+    assert upload.dossier == dossier and upload.document_key == "supplement"
