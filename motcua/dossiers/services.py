@@ -148,15 +148,7 @@ def dossier_submit_online(
     existing = Dossier.objects.filter(applicant=applicant, submission_key=submission_key).first()
     if existing is not None:
         return existing
-    _check_case(version, case_key)
-    missing = missing_items(version.data, case_key, data, documents)
-    if missing:
-        raise ValidationError(
-            "Hồ sơ còn thiếu: " + "; ".join(m["vi"] for m in missing) + ".",
-            "The dossier still lacks: " + "; ".join(m["en"] for m in missing) + ".",
-            code="incomplete",
-            params={"missing": missing},
-        )
+    _check_complete(version, case_key, data, documents)
     competent, current = competent_agencies_for(version, unit)
     at = now()
     dossier = Dossier(
@@ -222,15 +214,13 @@ def dossier_receive_at_counter(
                 "This procedure is received only at the centre of the competent commune.",
                 code="not_boundary_free",
             )
-    _check_case(version, case_key)
-    missing = missing_items(version.data, case_key, data, documents)
-    if missing:
-        raise ValidationError(
-            "Hồ sơ còn thiếu: " + "; ".join(m["vi"] for m in missing) + ". Hãy hướng dẫn bổ sung một lần.",
-            "The dossier still lacks: " + "; ".join(m["en"] for m in missing) + ". Guide the applicant once.",
-            code="incomplete",
-            params={"missing": missing},
-        )
+    _check_complete(
+        version,
+        case_key,
+        data,
+        documents,
+        hint=("Hãy hướng dẫn bổ sung một lần.", "Guide the applicant once."),
+    )
     competent, current = competent_agencies_for(version, unit)
     at = now()
     dossier = Dossier(
@@ -275,6 +265,28 @@ def _receiving_centre(chosen: Agency | None, default: Agency) -> Agency:
             field="receiving_agency",
         )
     return chosen
+
+
+def _check_complete(
+    version: Any,
+    case_key: str,
+    data: dict[str, Any],
+    documents: dict[str, Any],
+    *,
+    hint: tuple[str, str] = ("", ""),
+) -> None:
+    """The case exists and nothing mandatory is missing; otherwise everything missing, at once."""
+    _check_case(version, case_key)
+    missing = missing_items(version.data, case_key, data, documents)
+    if missing:
+        raise ValidationError(
+            " ".join(("Hồ sơ còn thiếu: " + "; ".join(m["vi"] for m in missing) + ".", hint[0])).strip(),
+            " ".join(
+                ("The dossier still lacks: " + "; ".join(m["en"] for m in missing) + ".", hint[1])
+            ).strip(),
+            code="incomplete",
+            params={"missing": missing},
+        )
 
 
 def _check_case(version: Any, case_key: str) -> None:

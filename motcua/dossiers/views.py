@@ -73,6 +73,12 @@ def public_lookup(request: HttpRequest) -> HttpResponse:
 @citizen_login_required
 def citizen_slip(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """A slip of one of the applicant's own dossiers, as PDF."""
+    dossier = _own_dossier_or_404(request, pk)
+    return _pdf_response(dossier, kind, request)
+
+
+def _own_dossier_or_404(request: HttpRequest, pk: int) -> Dossier:
+    """The applicant's own dossier (or one they act for); anyone else's does not exist for them."""
     dossier = (
         Dossier.objects.select_related(
             "procedure_version", "receiving_agency", "current_agency", "competent_agency"
@@ -86,7 +92,7 @@ def citizen_slip(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         authorize(request.user, "dossier.view_own", dossier)
     except PermissionDenied as error:
         raise Http404(str(error)) from error
-    return _pdf_response(dossier, kind, request)
+    return dossier
 
 
 def _pdf_response(dossier: Dossier, kind: str, request: HttpRequest) -> HttpResponse:
@@ -138,19 +144,7 @@ NEXT_STEP = {
 def my_dossier(request: HttpRequest, pk: int) -> HttpResponse:
     """One of the applicant's dossiers: where it is, what happened, what to do next; supplementing
     exactly what was asked, or asking to withdraw."""
-    dossier = (
-        Dossier.objects.select_related(
-            "procedure_version", "receiving_agency", "competent_agency", "current_agency"
-        )
-        .filter(pk=pk)
-        .first()
-    )
-    if dossier is None:
-        raise Http404(_("There is no such dossier."))
-    try:
-        authorize(request.user, "dossier.view_own", dossier)
-    except PermissionDenied as error:
-        raise Http404(str(error)) from error
+    dossier = _own_dossier_or_404(request, pk)
     if request.method == "POST":
         action = request.POST.get("action")
         try:

@@ -71,3 +71,10 @@ def provider_at_live_server(live_server, settings, transactional_db):
     settings.OIDC_OP_JWKS_ENDPOINT = f"{base}/jwks"
     settings.OIDC_OP_AUTHORIZATION_ENDPOINT = "/dev-idp/authorize"
     dev_identities_ensure(password="mat-khau-cong-dan")
+
+
+def sign_in_at_dev_idp(page, personal_id: str, password: str = "mat-khau-dan-so") -> None:
+    """On the development identity provider's page: the citizen's number and password."""
+    page.get_by_label("Số định danh cá nhân / Personal identification number").fill(personal_id)
+    page.get_by_label("Mật khẩu / Password").fill(password)
+    page.get_by_role("button", name="Đăng nhập / Sign in").click()

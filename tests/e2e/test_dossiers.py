@@ -6,6 +6,8 @@ from datetime import date
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import sign_in_at_dev_idp
+
 pytestmark = pytest.mark.e2e
 
 
@@ -75,9 +77,7 @@ def test_citizen_applies_online_and_officials_of_two_wards_see_it_through(
     # The citizen applies online, with their data filled in, choosing another ward's centre.
     page.goto(f"{live_server.url}/thu-tuc/1.004873/")
     page.get_by_role("link", name="Đăng nhập bằng VNeID").click()
-    page.get_by_label("Số định danh cá nhân / Personal identification number").fill(person.personal_id)
-    page.get_by_label("Mật khẩu / Password").fill("mat-khau-dan-so")
-    page.get_by_role("button", name="Đăng nhập / Sign in").click()
+    sign_in_at_dev_idp(page, person.personal_id)
     page.get_by_role("link", name="Nộp hồ sơ trực tuyến").click()
     page.get_by_role("link", name="Điền sẵn thông tin của tôi trước").click()
     page.get_by_label(re.compile("Tôi đồng ý để hệ thống lấy thông tin")).check()

@@ -3,6 +3,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import sign_in_at_dev_idp
+
 pytestmark = pytest.mark.e2e
 
 
@@ -32,9 +34,7 @@ def test_citizen_sees_data_filled_in_with_its_source_and_the_access_logged(
 
     page.goto(f"{live_server.url}/thu-tuc/1.004859/")
     page.get_by_role("link", name="Đăng nhập bằng VNeID").click()
-    page.get_by_label("Số định danh cá nhân / Personal identification number").fill(person.personal_id)
-    page.get_by_label("Mật khẩu / Password").fill("mat-khau-dan-so")
-    page.get_by_role("button", name="Đăng nhập / Sign in").click()
+    sign_in_at_dev_idp(page, person.personal_id)
     expect(page).to_have_url(re.compile(r"/thu-tuc/1\.004859/$"))
 
     page.get_by_role("link", name="Xem dữ liệu sẽ được điền sẵn cho bạn").click()
@@ -86,9 +86,7 @@ def test_a_citizen_born_abroad_is_verified_by_an_official_at_the_city_centre(
 
     # The citizen asks for marriage registration's prefill: the registry cannot vouch for them.
     page.goto(f"{live_server.url}/tai-khoan/dien-san/1.000894")
-    page.get_by_label("Số định danh cá nhân / Personal identification number").fill(personal_id)
-    page.get_by_label("Mật khẩu / Password").fill("mat-khau-dan-so")
-    page.get_by_role("button", name="Đăng nhập / Sign in").click()
+    sign_in_at_dev_idp(page, personal_id)
     page.get_by_label(re.compile("Tôi đồng ý để hệ thống lấy thông tin")).check()
     page.get_by_role("button", name="Điền sẵn thông tin của tôi").click()
     notice = page.get_by_role("status", name="Cán bộ xác minh thông tin")
