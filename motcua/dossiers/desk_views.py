@@ -86,9 +86,7 @@ def _dossier_or_404(request: HttpRequest, pk: int) -> Dossier:
 def _allowed_actions(user: Any, dossier: Dossier) -> list[str]:
     allowed = []
     for action, transition in TRANSITIONS.items():
-        if action in APPLICANT_ACTIONS or dossier.status not in transition.sources:
-            continue
-        if transition.from_stages is not None and dossier.stage not in transition.from_stages:
+        if action in APPLICANT_ACTIONS or not transition.applies_to(dossier):
             continue
         try:
             authorize(user, transition.permission, dossier)

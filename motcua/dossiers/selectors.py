@@ -25,7 +25,7 @@ SECTOR_DEPARTMENTS = {
 }
 
 
-def _province_of(unit: AdministrativeUnit) -> AdministrativeUnit:
+def province_of(unit: AdministrativeUnit) -> AdministrativeUnit:
     return unit.parent if unit.parent_id and unit.level != AdministrativeUnit.Level.PROVINCE else unit
 
 
@@ -56,7 +56,7 @@ def competent_agencies_for(version: Any, unit: AdministrativeUnit) -> tuple[Agen
                 field="unit",
             )
         return competent, centre
-    province = _province_of(unit)
+    province = province_of(unit)
     centre = Agency.objects.filter(unit=province, kind=Agency.Kind.PROVINCIAL_SERVICE_CENTRE).first()
     agencies = Agency.objects.filter(unit=province, kind=kind)
     if kind == Agency.Kind.DEPARTMENT and definition["sector"] in SECTOR_DEPARTMENTS:

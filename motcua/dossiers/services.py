@@ -19,11 +19,12 @@ from motcua.accounts.permissions import authorize
 from motcua.audit.services import audit_record
 from motcua.core.errors import Conflict, ValidationError
 from motcua.core.time import now, to_local
-from motcua.dossiers.deadlines import due_at, limit_for_case, timeliness
+from motcua.dossiers.clock import calendar_for, dossier_timeliness, pause, resume, start_clock
+from motcua.dossiers.completeness import check_complete
+from motcua.dossiers.deadlines import timeliness
 from motcua.dossiers.models import Channel, Dossier, DossierCodeCounter, DossierEvent, Stage, Status
-from motcua.dossiers.selectors import competent_agencies_for
+from motcua.dossiers.selectors import competent_agencies_for, province_of
 from motcua.dossiers.states import TRANSITIONS
-from motcua.places.calendar import WorkCalendar
 from motcua.places.models import AdministrativeUnit, Agency
 
 # Sent inside the transaction of every transition: dossier, event. Receivers write with it.
@@ -75,53 +76,6 @@ def _reference() -> str:
     return f"TN-{secrets.token_hex(6).upper()}"
 
 
-# --- validation -------------------------------------------------------------------------------
-
-
-def _visible(spec: dict[str, Any], data: dict[str, Any], case_key: str) -> bool:
-    condition = spec.get("show_if")
-    if not condition:
-        return True
-    if condition.get("case") and condition["case"] != case_key:
-        return False
-    value = data.get(condition["field"])
-    if "equals" in condition:
-        return value == condition["equals"]
-    if "in" in condition:
-        return value in condition["in"]
-    return True
-
-
-def missing_items(
-    definition: dict[str, Any], case_key: str, data: dict[str, Any], documents: dict[str, Any]
-) -> list[dict[str, str]]:
-    """Every mandatory field and document not given, each as {"key", "vi", "en"}: the applicant is
-    told everything at once."""
-    missing = []
-    for section in definition["form"]["sections"]:
-        if not _visible(section, data, case_key):
-            continue
-        for spec in section["fields"]:
-            value = data.get(spec["key"])
-            empty = value in (None, "", [], {}) or (spec["type"] == "checkbox" and value is not True)
-            if spec.get("required") and _visible(spec, data, case_key) and empty:
-                missing.append({"key": spec["key"], "vi": spec["label"]["vi"], "en": spec["label"]["en"]})
-    case = next((c for c in definition["cases"] if c["key"] == case_key), None)
-    needed = set(case.get("documents", [])) if case and "documents" in case else None
-    for document in definition["documents"]:
-        if needed is not None and document["key"] not in needed:
-            continue
-        if not document["mandatory"] or document["form"] == "electronic":
-            continue  # the electronic form is the declaration itself
-        if (document.get("replaceable_by") or {}).get("registry"):
-            continue  # registry data makes the paper unnecessary
-        if document["key"] not in documents:
-            missing.append(
-                {"key": document["key"], "vi": document["name"]["vi"], "en": document["name"]["en"]}
-            )
-    return missing
-
-
 # --- creating dossiers ------------------------------------------------------------------------
 
 
@@ -148,7 +102,7 @@ def dossier_submit_online(
     existing = Dossier.objects.filter(applicant=applicant, submission_key=submission_key).first()
     if existing is not None:
         return existing
-    _check_complete(version, case_key, data, documents)
+    check_complete(version, case_key, data, documents)
     competent, current = competent_agencies_for(version, unit)
     at = now()
     dossier = Dossier(
@@ -214,7 +168,7 @@ def dossier_receive_at_counter(
                 "This procedure is received only at the centre of the competent commune.",
                 code="not_boundary_free",
             )
-    _check_complete(
+    check_complete(
         version,
         case_key,
         data,
@@ -241,22 +195,17 @@ def dossier_receive_at_counter(
         submitted_at=at,
         submission_key=submission_key[:64],
     )
-    _start_clock(dossier, at=at)
+    start_clock(dossier, at=at)
     dossier.code = dossier_code_next(agency=agency, day=to_local(at).date())
     dossier.save()
     _record(dossier, "receive", actor=official, at=at, from_status=None, to_agency=current)
     return dossier
 
 
-def _province_id(agency: Agency) -> int | None:
-    unit = agency.unit
-    return unit.parent_id if unit.level == AdministrativeUnit.Level.COMMUNE else unit.pk
-
-
 def _receiving_centre(chosen: Agency | None, default: Agency) -> Agency:
     if chosen is None:
         return default
-    wrong_province = _province_id(chosen) != _province_id(default)
+    wrong_province = province_of(chosen.unit) != province_of(default.unit)
     if chosen.kind not in Agency.RECEPTION_KINDS or chosen.valid_to is not None or wrong_province:
         raise ValidationError(
             "Hãy chọn một Trung tâm Phục vụ hành chính công để tiếp nhận hồ sơ.",
@@ -265,66 +214,6 @@ def _receiving_centre(chosen: Agency | None, default: Agency) -> Agency:
             field="receiving_agency",
         )
     return chosen
-
-
-def _check_complete(
-    version: Any,
-    case_key: str,
-    data: dict[str, Any],
-    documents: dict[str, Any],
-    *,
-    hint: tuple[str, str] = ("", ""),
-) -> None:
-    """The case exists and nothing mandatory is missing; otherwise everything missing, at once."""
-    _check_case(version, case_key)
-    missing = missing_items(version.data, case_key, data, documents)
-    if missing:
-        raise ValidationError(
-            " ".join(("Hồ sơ còn thiếu: " + "; ".join(m["vi"] for m in missing) + ".", hint[0])).strip(),
-            " ".join(
-                ("The dossier still lacks: " + "; ".join(m["en"] for m in missing) + ".", hint[1])
-            ).strip(),
-            code="incomplete",
-            params={"missing": missing},
-        )
-
-
-def _check_case(version: Any, case_key: str) -> None:
-    if case_key not in {c["key"] for c in version.data["cases"]}:
-        raise ValidationError(
-            "Hãy chọn trường hợp của thủ tục.", "Choose the case of the procedure.", code="case", field="case"
-        )
-
-
-# --- the clock --------------------------------------------------------------------------------
-
-
-def calendar_for(dossier: Dossier) -> WorkCalendar:
-    return WorkCalendar.for_agency(dossier.competent_agency)
-
-
-def _start_clock(dossier: Dossier, *, at: datetime) -> None:
-    calendar = calendar_for(dossier)
-    limit = limit_for_case(dossier.procedure_version.data, dossier.case_key)
-    dossier.received_at = at
-    dossier.due_at = dossier.current_due_at = due_at(calendar, at, limit)
-
-
-def _pause(dossier: Dossier, *, at: datetime) -> None:
-    if dossier.paused_since is None and dossier.received_at is not None:
-        dossier.paused_since = at
-
-
-def _resume(dossier: Dossier, *, at: datetime) -> None:
-    """The waiting time is not counted: the due date moves by the working hours paused."""
-    if dossier.paused_since is None:
-        return
-    calendar = calendar_for(dossier)
-    paused = max(0.0, calendar.working_hours_between(dossier.paused_since, at))
-    dossier.paused_hours += paused
-    if dossier.current_due_at is not None and paused > 0:
-        dossier.current_due_at = calendar.add_working_hours(dossier.current_due_at, paused)
-    dossier.paused_since = None
 
 
 # --- transitions ------------------------------------------------------------------------------
@@ -354,9 +243,7 @@ def dossier_transition(
         .get(pk=dossier.pk)
     )
     authorize(actor, transition.permission, dossier)
-    if dossier.status not in transition.sources or (
-        transition.from_stages is not None and dossier.stage not in transition.from_stages
-    ):
+    if not transition.applies_to(dossier):
         raise Conflict(
             f"Không thể “{transition.vi}” khi hồ sơ đang ở trạng thái “{Status(dossier.status).label}”.",
             f"Cannot {transition.en.lower()} while the dossier is “{Status(dossier.status).label}”.",
@@ -386,7 +273,7 @@ def dossier_transition(
     if transition.to_stage is not None:
         dossier.stage = transition.to_stage
     if dossier.status in (Status.SUPPLEMENT, Status.FEES):
-        _pause(dossier, at=at)
+        pause(dossier, at=at)
     if dossier.status in (Status.REFUSED, Status.STOPPED, Status.DELIVERED):
         dossier.finished_at = dossier.finished_at or at
     dossier.save()
@@ -418,7 +305,7 @@ def _on_receive(dossier: Dossier, *, at: datetime, actor: Any, **_: Any) -> dict
         dossier.receiving_agency = dossier.current_agency
     if dossier.stage == Stage.SUPPLEMENTED and dossier.received_at is not None:
         return {}
-    _start_clock(dossier, at=at)
+    start_clock(dossier, at=at)
     dossier.code = dossier_code_next(agency=dossier.receiving_agency, day=to_local(at).date())
     return {"code": dossier.code}
 
@@ -450,7 +337,7 @@ def _on_supplement(dossier: Dossier, *, at: datetime, data: Any, **_: Any) -> di
     merged = {k: v for k, v in dossier.data.items() if k != "_before_supplement"}
     merged.update(data or {})
     dossier.data = merged
-    _resume(dossier, at=at)
+    resume(dossier, at=at)
     dossier.status = before  # the table keeps the status; this puts back the one before the request
     return {"fields": sorted((data or {}).keys())}
 
@@ -490,15 +377,19 @@ def _on_hand_over(dossier: Dossier, *, at: datetime, to_person: Any, to_agency: 
 
 
 def _works_on_dossiers(person: Any, agency: Agency | None) -> bool:
-    from motcua.accounts.selectors import agencies_granting
+    """Whether ``person`` holds, today, a role in ``agency`` that handles dossiers (one query)."""
+    from motcua.accounts.selectors import memberships_in_force
     from motcua.core.time import today
 
     if agency is None:
         return False
-    return any(
-        agency.pk in agencies_granting(person, permission, on=today())
-        for permission in ("dossier.process", "dossier.approve", "dossier.sign", "dossier.hand_over")
+    handling = {"dossier.process", "dossier.approve", "dossier.sign", "dossier.hand_over"}
+    roles = (
+        memberships_in_force(person, on=today())
+        .filter(agency=agency)
+        .values_list("role__permissions", flat=True)
     )
+    return any(handling & set(permissions or []) for permissions in roles)
 
 
 def _close_step(dossier: Dossier, *, at: datetime) -> str:
@@ -516,22 +407,6 @@ def _on_refuse_after_processing(dossier: Dossier, *, at: datetime, note: str, **
     reason = _require(note, "Hãy ghi lý do không giải quyết.", "Write why it is not granted.", "note")
     dossier.outcome = "refused"
     return {"reason": reason, "step_outcome": _close_step(dossier, at=at)}
-
-
-def statistics_due(dossier: Dossier) -> datetime | None:
-    """The due time statistics judge by: the original one, moved by the time spent waiting for the
-    applicant, never by an apology (domain.md §3–§4)."""
-    if dossier.due_at is None or not dossier.paused_hours:
-        return dossier.due_at
-    return calendar_for(dossier).add_working_hours(dossier.due_at, dossier.paused_hours)
-
-
-def dossier_timeliness(dossier: Dossier, finished_at: datetime) -> str:
-    """Early / on time / late of a finished dossier; guiding more than once makes it late."""
-    due = statistics_due(dossier)
-    if due is None:
-        return ""
-    return "late" if dossier.counts_as_late else timeliness(finished_at, due)
 
 
 def _on_sign(dossier: Dossier, *, at: datetime, **_: Any) -> dict:

@@ -22,6 +22,11 @@ class Transition:
     vi: str = ""
     en: str = ""
 
+    def applies_to(self, dossier: object) -> bool:
+        """Whether the dossier is in a status (and stage) this action starts from."""
+        status, stage = getattr(dossier, "status", None), getattr(dossier, "stage", "")
+        return status in self.sources and (self.from_stages is None or stage in self.from_stages)
+
 
 def _t(action, sources, permission, to_status, to_stage, vi, en, from_stages=ANY_STAGE) -> Transition:
     return Transition(

@@ -197,7 +197,7 @@ def my_dossier(request: HttpRequest, pk: int) -> HttpResponse:
             "events": events,
             "next_step": NEXT_STEP.get(dossier.status, ("", ""))[1 if english else 0],
             "asked": _asked(dossier) if dossier.status == Status.SUPPLEMENT else [],
-            "may_withdraw": dossier.status in TRANSITIONS["request_withdrawal"].sources,
+            "may_withdraw": TRANSITIONS["request_withdrawal"].applies_to(dossier),
             "slips": slip_links(dossier, english=english),
         },
     )
