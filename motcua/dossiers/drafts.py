@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from motcua.accounts.identity import validate_personal_id
 from motcua.core.errors import PermissionDenied, ValidationError
 from motcua.core.time import today
+from motcua.dossiers.completeness import missing_items
 from motcua.dossiers.models import Dossier, DossierDraft, DossierFile
 from motcua.dossiers.services import dossier_submit_online
 from motcua.places.models import AdministrativeUnit, Agency
@@ -295,19 +296,28 @@ def draft_submit(
     *, draft: DossierDraft, prefilled: dict[str, Any], provenance: dict[str, Any], reused: dict[str, Any]
 ) -> Dossier:
     """Submit the draft (once, whatever happens: its key makes it idempotent)."""
+    version = draft.procedure_version
     unit = AdministrativeUnit.objects.filter(code=draft.unit_code, level=3, valid_to__isnull=True).first()
+    # Everything that stops the submission, said at once: the choices, the fields, the papers.
+    missing = []
+    if draft.case_key not in {c["key"] for c in version.data["cases"]}:
+        missing.append({"key": "case", "vi": "Trường hợp của bạn", "en": "Your case"})
     if unit is None:
-        raise ValidationError(
-            "Hãy chọn xã, phường nơi giải quyết hồ sơ.",
-            "Choose the commune or ward that decides the dossier.",
-            code="unit_required",
-            field="unit",
-        )
-    fields = _fields(draft.procedure_version)
+        missing.append({"key": "unit", "vi": "Xã, phường giải quyết hồ sơ", "en": "The commune that decides"})
+    documents = draft_documents(draft, reused)
+    missing += missing_items(version.data, draft.case_key, {**draft.data, **prefilled}, documents)
+    fields = _fields(version)
     errors = {}
     for key, value in draft.data.items():
         if key in fields and (message := clean_value(fields[key], value)[1]):
             errors[key] = message
+    if missing:
+        raise ValidationError(
+            "Hồ sơ còn thiếu: " + "; ".join(m["vi"] for m in missing) + ".",
+            "The dossier still lacks: " + "; ".join(m["en"] for m in missing) + ".",
+            code="incomplete",
+            params={"missing": missing, "errors": errors},
+        )
     if errors:
         raise ValidationError(
             "Một số thông tin chưa đúng; hãy sửa các ô được đánh dấu.",
@@ -315,12 +325,13 @@ def draft_submit(
             code="invalid",
             params={"errors": errors},
         )
+    assert unit is not None  # a missing unit is reported above
     dossier = dossier_submit_online(
         applicant=draft.applicant,
         version=draft.procedure_version,
         case_key=draft.case_key,
         data={**draft.data, **prefilled},
-        documents=draft_documents(draft, reused),
+        documents=documents,
         unit=unit,
         submission_key=draft.submission_key,
         provenance=provenance,

@@ -156,3 +156,12 @@ def test_the_applicant_chooses_the_centre_that_receives(client, citizen):
     police = Agency.objects.filter(kind="police").first()
     client.post(URL, {"action": "save", "case": "standard", "receiving_agency": str(police.pk)})
     assert draft_for(applicant=user, version=version).receiving_agency == centre  # only centres receive
+
+
+def test_submitting_an_empty_form_names_every_missing_choice_field_and_paper_at_once(client, citizen):
+    response = client.post(URL, {"action": "submit"})
+    html = response.content.decode()
+    assert response.status_code == 400 and not Dossier.objects.exists()
+    message = html[html.index("Hồ sơ còn thiếu") :].split("<", 1)[0]
+    for item in ("Trường hợp của bạn", "Xã, phường giải quyết hồ sơ", "Mục đích sử dụng Giấy xác nhận"):
+        assert item in message, item
