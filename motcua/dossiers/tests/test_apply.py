@@ -28,13 +28,17 @@ def pdf(pages: int = 1) -> bytes:
 @pytest.fixture
 def citizen(loaded_places, loaded_catalogue, django_user_model, client):
     registry_generate(people=300, businesses=0, seed=3)
-    person = Person.objects.filter(
-        date_of_death__isnull=True,
-        marital_status="single",
-        phone__gt="",
-        born_abroad=False,
-        naturalised=False,
-    ).exclude(permanent_residence=None)[0]
+    person = (
+        Person.objects.filter(
+            date_of_death__isnull=True,
+            marital_status="single",
+            phone__gt="",
+            born_abroad=False,
+            naturalised=False,
+        )
+        .exclude(permanent_residence=None)
+        .order_by("personal_id")[0]
+    )
     user = django_user_model.objects.create_user(
         username=f"vneid-{person.personal_id}",
         oidc_subject=person.personal_id,

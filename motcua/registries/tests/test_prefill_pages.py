@@ -17,9 +17,11 @@ CITIZEN = "motcua.accounts.oidc.CitizenOIDCBackend"
 @pytest.fixture
 def couple(loaded_places, loaded_catalogue, django_user_model, client):
     registry_generate(people=400, businesses=0, seed=11)
-    wife = Person.objects.filter(sex="female", marital_status="married", date_of_death__isnull=True).exclude(
-        spouse_personal_id=""
-    )[0]
+    wife = (
+        Person.objects.filter(sex="female", marital_status="married", date_of_death__isnull=True)
+        .exclude(spouse_personal_id="")
+        .order_by("personal_id")[0]
+    )
     user = django_user_model.objects.create_user(
         username=f"vneid-{wife.personal_id}", oidc_subject=wife.personal_id, personal_id=wife.personal_id
     )
