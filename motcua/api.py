@@ -10,6 +10,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from motcua.catalogue.api import router as catalogue_router
 from motcua.core.errors import MotcuaError
+from motcua.dossiers.api import public as dossier_lookup_router
+from motcua.dossiers.api import router as dossiers_router
 
 PROBLEM = "application/problem+json"
 
@@ -21,6 +23,8 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 api.add_router("/procedures", catalogue_router, tags=["catalogue"])
+api.add_router("/dossiers", dossiers_router, tags=["dossiers"])
+api.add_router("/dossier-lookup", dossier_lookup_router, tags=["dossiers"])
 
 
 def _problem(api: NinjaAPI, request: HttpRequest, body: dict, status: int) -> HttpResponse:

@@ -25,6 +25,19 @@ def is_back_office(path: str) -> bool:
     return path.startswith(BACK_OFFICE_PREFIXES) and path not in OPEN_PATHS
 
 
+def backoffice_session_fresh(request) -> bool:
+    """Keep an official's session alive, or sign it out (False) after ``BACKOFFICE_IDLE_MINUTES``
+    without a request. The pages and the API share the one clock."""
+    now = time.time()
+    last_seen = request.session.get("backoffice_last_seen", now)
+    if now - last_seen > settings.MOTCUA_BACKOFFICE_IDLE_MINUTES * 60:
+        logout(request)
+        return False
+    if now - last_seen > 30 or "backoffice_last_seen" not in request.session:
+        request.session["backoffice_last_seen"] = now  # write at most every 30 s
+    return True
+
+
 class BackOfficeGuard:
     """Every back-office URL requires a user who passed password *and* TOTP in this session, and signs
     them out after ``BACKOFFICE_IDLE_MINUTES`` without a request."""
@@ -37,13 +50,8 @@ class BackOfficeGuard:
             user = request.user
             if not (user.is_authenticated and user.is_verified()):
                 return self._to_login(request)
-            now = time.time()
-            last_seen = request.session.get("backoffice_last_seen", now)
-            if now - last_seen > settings.MOTCUA_BACKOFFICE_IDLE_MINUTES * 60:
-                logout(request)
+            if not backoffice_session_fresh(request):
                 return self._to_login(request, idle=True)
-            if now - last_seen > 30 or "backoffice_last_seen" not in request.session:
-                request.session["backoffice_last_seen"] = now  # write at most every 30 s
         return self.get_response(request)
 
     @staticmethod

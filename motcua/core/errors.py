@@ -53,6 +53,9 @@ class MotcuaError(Exception):
         }
         if self.field:
             body["field"] = self.field
+        for key in ("missing", "errors"):  # what the person must still give, item by item
+            if self.params.get(key):
+                body[key] = self.params[key]
         return body
 
 
@@ -74,3 +77,8 @@ class NotFound(MotcuaError):
 class Conflict(MotcuaError):
     status = 409
     default_code = "conflict"
+
+
+class RateLimited(MotcuaError):
+    status = 429
+    default_code = "rate_limited"

@@ -16,7 +16,15 @@ from django.views.decorators.http import require_http_methods
 from motcua.accounts.citizen_views import citizen_login_required
 from motcua.catalogue.selectors import procedure_version_in_force
 from motcua.core.errors import MotcuaError, NotFound, ValidationError
-from motcua.dossiers.drafts import MAX_FILE_BYTES, draft_for, draft_save, draft_submit, draft_upload
+from motcua.dossiers.drafts import (
+    MAX_FILE_BYTES,
+    draft_file_remove,
+    draft_for,
+    draft_save,
+    draft_submit,
+    draft_upload,
+    prefill_parts,
+)
 from motcua.dossiers.models import Dossier, DossierDraft
 from motcua.places.models import AdministrativeUnit, Agency
 from motcua.registries.attributes import display_value
@@ -57,9 +65,9 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             return redirect(request.path)
         if action == "remove_file":
             chosen = request.POST.get("file", "")
-            for upload in draft.files.filter(pk=chosen if chosen.isdecimal() else 0):
-                upload.file.delete(save=False)  # the scan goes too, not only its record
-                upload.delete()
+            draft_file_remove(
+                draft=draft, file_id=int(chosen) if chosen.isdecimal() and len(chosen) < 12 else 0
+            )
             return redirect(request.path)
         # The main form: what it posts is the whole of what the applicant typed (an unticked box is
         # absent), so it is saved before anything else — nothing typed is lost, even on refusal.
@@ -76,12 +84,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             return HttpResponse(status=204)
         if action == "submit":
             try:
-                dossier = draft_submit(
-                    draft=draft,
-                    prefilled={k: v.value for k, v in form.values.items()},
-                    provenance=_provenance(form),
-                    reused=_reused(stored),
-                )
+                dossier = draft_submit(draft=draft, **prefill_parts(form, stored))
             except ValidationError as error:
                 messages.error(request, str(error))
                 errors.update(error.params.get("errors", {}))
@@ -128,35 +131,6 @@ def _upload(request: HttpRequest, draft: DossierDraft) -> None:
         messages.success(request, _("The file was added."))
 
 
-def _provenance(form: PrefilledForm) -> dict[str, Any]:
-    return {
-        key: {
-            "source": item.source,
-            "record": item.record,
-            "retrieved_at": item.retrieved_at.isoformat(),
-            "verified": item.verified,
-            "registry_value": item.registry_value,
-        }
-        for key, item in form.values.items()
-    }
-
-
-def _reused(stored: Any) -> dict[str, Any]:
-    if stored is None:
-        return {}
-    return {
-        r.document_key: {
-            "stored_id": r.stored_id,
-            "source": r.source,
-            "kind": r.kind,
-            "number": r.number,
-            "issuer": r.issuer,
-            "issued_on": r.issued_on.isoformat(),
-        }
-        for r in stored.reused_documents.all()
-    }
-
-
 def _page(
     request: HttpRequest,
     version: Any,
@@ -167,7 +141,7 @@ def _page(
     status: int = 200,
 ) -> HttpResponse:
     sections = form_sections(version, draft.data, errors, form)
-    reused = _reused(stored)
+    reused = prefill_parts(form, stored)["reused"]
     case = next((c for c in version.data["cases"] if c["key"] == draft.case_key), None)
     needed = set(case["documents"]) if case and "documents" in case else None
     files = list(draft.files.all())

@@ -16,17 +16,17 @@ from django.views.decorators.http import require_GET, require_POST
 
 from motcua.accounts.models import Membership
 from motcua.accounts.permissions import authorize
-from motcua.core.errors import MotcuaError, PermissionDenied
+from motcua.core.errors import MotcuaError, PermissionDenied, ValidationError
 from motcua.core.http import client_ip
 from motcua.core.time import VN_TZ, now, today
+from motcua.dossiers.control import control_outcome, control_steps
 from motcua.dossiers.models import Dossier, DossierFile
-from motcua.dossiers.selectors import QUEUES, desk_queue, dossier_for_desk
+from motcua.dossiers.selectors import QUEUES, desk_queue, dossier_actions_for, dossier_for_desk
 from motcua.dossiers.services import dossier_transition
 from motcua.dossiers.slips import slip_links
-from motcua.dossiers.states import TRANSITIONS, action_label
+from motcua.dossiers.states import APPLICANT_ACTIONS, TRANSITIONS, action_label
 from motcua.registries.attributes import display_value, source_label
 
-APPLICANT_ACTIONS = {"supplement", "request_withdrawal"}
 QUEUE_NAMES = {
     "receive": ("Chờ tiếp nhận", "To receive"),
     "processing": ("Đang xử lý", "Being processed"),
@@ -83,19 +83,6 @@ def _dossier_or_404(request: HttpRequest, pk: int) -> Dossier:
     return dossier
 
 
-def _allowed_actions(user: Any, dossier: Dossier) -> list[str]:
-    allowed = []
-    for action, transition in TRANSITIONS.items():
-        if action in APPLICANT_ACTIONS or not transition.applies_to(dossier):
-            continue
-        try:
-            authorize(user, transition.permission, dossier)
-        except PermissionDenied:
-            continue
-        allowed.append(action)
-    return allowed
-
-
 @never_cache
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -130,11 +117,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for d in definition["documents"]
     ]
-    events = [
-        (e, action_label(e.action, english=english))
-        for e in dossier.events.select_related("actor", "to_person", "to_agency")
+    loaded = list(dossier.events.select_related("actor", "to_person", "to_agency"))
+    events = [(e, action_label(e.action, english=english)) for e in loaded]
+    steps = [
+        (step, step.name(english=english), step.result_label(english=english))
+        for step in control_steps(dossier, loaded, now_at=now())
     ]
-    actions = _allowed_actions(request.user, dossier)
+    overall = control_outcome(dossier, now_at=now())
+    actions = dossier_actions_for(request.user, dossier, official=True)
     colleagues = (
         Membership.objects.filter(agency=dossier.current_agency, valid_from__lte=today())
         .exclude(valid_to__lt=today())

@@ -234,6 +234,23 @@ def checked_scan(content: bytes) -> tuple[str, int]:
     return kind, pages
 
 
+def _too_large() -> ValidationError:
+    return ValidationError(
+        "Tệp lớn hơn 10 MB; hãy quét ở độ phân giải thấp hơn.",
+        "The file is larger than 10 MB; scan at a lower resolution.",
+        code="too_large",
+        field="file",
+    )
+
+
+def upload_content(upload: Any) -> bytes:
+    """The bytes of an uploaded file; one announced as over the limit is refused before it is read
+    into memory (and one that lied about its size is cut one byte past it, for ``checked_scan``)."""
+    if upload.size and upload.size > MAX_FILE_BYTES:
+        raise _too_large()
+    return bytes(upload.read(MAX_FILE_BYTES + 1))
+
+
 def _store(
     *, document_key: str, name: str, content: bytes, kind: str, pages: int, actor: Any, **owner: Any
 ) -> DossierFile:
@@ -289,6 +306,38 @@ def draft_documents(draft: DossierDraft, reused: dict[str, Any]) -> dict[str, An
     for key, reuse in reused.items():
         documents.setdefault(key, {})["reused"] = reuse
     return documents
+
+
+def prefill_parts(form: Any, stored: Any) -> dict[str, Any]:
+    """What the registries filled in (a ``registries.PrefilledForm``) and the stored documents chosen
+    (``stored``, a ``registries.Prefill`` or None), as ``draft_submit`` takes them."""
+    reused = {}
+    if stored is not None:
+        reused = {
+            r.document_key: {
+                "stored_id": r.stored_id,
+                "source": r.source,
+                "kind": r.kind,
+                "number": r.number,
+                "issuer": r.issuer,
+                "issued_on": r.issued_on.isoformat(),
+            }
+            for r in stored.reused_documents.all()
+        }
+    return {
+        "prefilled": {key: item.value for key, item in form.values.items()},
+        "provenance": {
+            key: {
+                "source": item.source,
+                "record": item.record,
+                "retrieved_at": item.retrieved_at.isoformat(),
+                "verified": item.verified,
+                "registry_value": item.registry_value,
+            }
+            for key, item in form.values.items()
+        },
+        "reused": reused,
+    }
 
 
 @transaction.atomic

@@ -92,6 +92,51 @@ def dossier_public_lookup(*, code: str, second_factor: str) -> Dossier | None:
     return None
 
 
+LOOKUP_LIMIT = 20  # public look-ups an hour, from one address and of one code
+
+
+def dossier_public_lookup_limited(
+    *, ip: str | None, code: str, second_factor: str
+) -> tuple[Dossier | None, bool]:
+    """``dossier_public_lookup`` behind its rate limits: (the dossier or None, whether the caller is
+    limited). Guessing the digits of one code from many addresses gets nowhere either."""
+    from motcua.core import ratelimit
+
+    if not ratelimit.allow(f"lookup:{ip}", limit=LOOKUP_LIMIT, window_seconds=3600):
+        return None, True
+    if not ratelimit.allow(f"lookup-code:{code.strip().upper()}", limit=LOOKUP_LIMIT, window_seconds=3600):
+        return None, False
+    return dossier_public_lookup(code=code, second_factor=second_factor), False
+
+
+def dossier_by_key(*, key: str) -> Dossier | None:
+    """A dossier by its code or, before reception, its online reference (with what its pages show)."""
+    rows = Dossier.objects.select_related(
+        "procedure_version", "receiving_agency", "competent_agency", "current_agency", "assignee", "applicant"
+    ).prefetch_related("events")
+    key = key.strip().upper() if key.upper().startswith("TN-") else key.strip()
+    return rows.filter(code=key).first() or rows.filter(reference=key).first()
+
+
+def dossier_actions_for(user: Any, dossier: Dossier, *, official: bool) -> list[str]:
+    """The actions of the lifecycle ``user`` may take on ``dossier`` now: an official's by their roles
+    in its agencies, an applicant's on their own dossier."""
+    from motcua.accounts.permissions import authorize
+    from motcua.core.errors import PermissionDenied
+    from motcua.dossiers.states import APPLICANT_ACTIONS, TRANSITIONS
+
+    allowed = []
+    for action, transition in TRANSITIONS.items():
+        if (action in APPLICANT_ACTIONS) == official or not transition.applies_to(dossier):
+            continue
+        try:
+            authorize(user, transition.permission, dossier)
+        except PermissionDenied:
+            continue
+        allowed.append(action)
+    return allowed
+
+
 QUEUES = ("receive", "processing", "mine", "signature", "deliver", "near_due", "late")
 PAGE_SIZE = 50
 

@@ -163,6 +163,20 @@ TRANSITIONS: dict[str, Transition] = {
 # Statuses in which the clock runs (domain.md §4: it pauses for a supplement and for fees).
 CLOCK_RUNS = frozenset({S.RECEIVED, S.PROCESSING, S.WITHDRAWAL_REQUESTED})
 FINAL = frozenset({S.REFUSED, S.STOPPED, S.DELIVERED})
+# Actions whose note is written for the applicant; the others' notes are the officials' own.
+APPLICANT_NOTES = frozenset(
+    {
+        "request_supplement",
+        "refuse",
+        "refuse_after_processing",
+        "stop",
+        "confirm_withdrawal",
+        "decline_withdrawal",
+        "apologise",
+    }
+)
+# Actions the applicant takes (on their own pages or through the API), never at the desk.
+APPLICANT_ACTIONS = frozenset({"supplement", "request_withdrawal"})
 
 
 def action_label(action: str, *, english: bool = False) -> str:

@@ -14,17 +14,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.accounts.citizen_views import citizen_login_required
 from motcua.accounts.permissions import authorize
-from motcua.core import ratelimit
 from motcua.core.errors import MotcuaError, PermissionDenied, ValidationError
 from motcua.core.http import client_ip
 from motcua.dossiers.drafts import MAX_FILE_BYTES, dossier_supplement_upload
 from motcua.dossiers.models import Dossier, Status
-from motcua.dossiers.selectors import dossier_public_lookup, dossiers_of_applicant
+from motcua.dossiers.selectors import dossier_public_lookup_limited, dossiers_of_applicant
 from motcua.dossiers.services import dossier_transition
 from motcua.dossiers.slips import available_slips, lookup_url_for, slip_links, slip_pdf
-from motcua.dossiers.states import TRANSITIONS, action_label
-
-LOOKUP_LIMIT = 20  # look-ups an hour from one address
+from motcua.dossiers.states import APPLICANT_NOTES, TRANSITIONS, action_label
 
 
 @never_cache
@@ -48,23 +45,18 @@ def public_lookup(request: HttpRequest) -> HttpResponse:
     context: dict = {"code": code}
     status = 200
     if code or factor:
-        if not ratelimit.allow(f"lookup:{client_ip(request)}", limit=LOOKUP_LIMIT, window_seconds=3600):
+        dossier, limited = dossier_public_lookup_limited(
+            ip=client_ip(request), code=code, second_factor=factor
+        )
+        if limited:
             context["error"] = "limited"
             status = 429
+        elif dossier is None:
+            context["error"] = "not_found"
         else:
-            code_key = f"lookup-code:{code.strip().upper()}"
-            if not ratelimit.allow(code_key, limit=LOOKUP_LIMIT, window_seconds=3600):
-                dossier = None  # guessing the digits of one code from many addresses gets nowhere
-            else:
-                dossier = dossier_public_lookup(code=code, second_factor=factor)
-            if dossier is None:
-                context["error"] = "not_found"
-            else:
-                context["dossier"] = dossier
-                english = (get_language() or "vi").startswith("en")
-                context["events"] = [
-                    (e, action_label(e.action, english=english)) for e in dossier.events.all()
-                ]
+            context["dossier"] = dossier
+            english = (get_language() or "vi").startswith("en")
+            context["events"] = [(e, action_label(e.action, english=english)) for e in dossier.events.all()]
     return render(request, "dossiers/public_lookup.html", context, status=status)
 
 
@@ -103,17 +95,6 @@ def _pdf_response(dossier: Dossier, kind: str, request: HttpRequest) -> HttpResp
     response["Content-Disposition"] = f'inline; filename="{dossier.code or dossier.reference}-{kind}.pdf"'
     return response
 
-
-# Notes written for the applicant; the others are the officials' own.
-APPLICANT_NOTES = {
-    "request_supplement",
-    "refuse",
-    "refuse_after_processing",
-    "stop",
-    "confirm_withdrawal",
-    "decline_withdrawal",
-    "apologise",
-}
 
 NEXT_STEP = {
     Status.SUBMITTED: (

@@ -1,0 +1,593 @@
+"""Dossier endpoints: the applicant's draft, papers and submission; following a dossier; the
+officials' queues and actions; the public look-up.
+
+Thin by rule: parse, call the same services and selectors the pages call, shape the answer. The
+session cookie authenticates (an e-ID session for applicants, a password + second-factor session for
+officials), so unsafe methods need the CSRF token in ``X-CSRFToken`` like any form of the site.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from datetime import date, datetime, time
+from typing import Any, Literal
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, File, Form, Header, Path, Query, Router, Schema
+from ninja import Status as Answer
+from ninja.files import UploadedFile
+from ninja.security import SessionAuth
+
+from motcua.accounts.middleware import backoffice_session_fresh
+from motcua.accounts.permissions import authorize
+from motcua.catalogue.selectors import procedure_version_in_force
+from motcua.core.errors import NotFound, PermissionDenied, RateLimited, ValidationError
+from motcua.core.http import client_ip
+from motcua.core.time import VN_TZ, now, today
+from motcua.dossiers.completeness import missing_items
+from motcua.dossiers.drafts import (
+    MAX_FILE_BYTES,
+    draft_documents,
+    draft_file_remove,
+    draft_for,
+    draft_save,
+    draft_submit,
+    draft_upload,
+    draft_use_submission_key,
+    prefill_parts,
+)
+from motcua.dossiers.models import Dossier, DossierDraft, DossierFile, Status
+from motcua.dossiers.selectors import (
+    QUEUES,
+    desk_queue,
+    dossier_actions_for,
+    dossier_by_key,
+    dossier_public_lookup_limited,
+    dossiers_of_applicant,
+)
+from motcua.dossiers.services import dossier_transition
+from motcua.dossiers.states import APPLICANT_NOTES, TRANSITIONS, action_label
+from motcua.registries.selectors import prefill_of
+from motcua.registries.services import PrefilledForm
+
+
+class SiteSession(SessionAuth):
+    """The site's session; an official's session ends after the back office's idle time here too."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = request.user
+        if not user.is_authenticated:
+            return None
+        if getattr(user, "is_verified", lambda: False)() and not backoffice_session_fresh(request):
+            return None
+        return user
+
+
+router = Router(auth=SiteSession())
+
+DOSSIER_KEY = Path(
+    ...,
+    pattern=r"^[A-Za-z0-9][A-Za-z0-9.\-]{3,39}$",
+    description="The dossier code (`000.00.19.H47-260105-0001`) or, before reception, its `TN-…` reference.",
+)
+PROCEDURE_CODE = Path(..., pattern=r"^[0-9]\.[0-9]{6}$", description="National procedure code, e.g. 1.004873")
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_\-]{8,64}$")
+PAGE = 50
+
+
+# --- shapes -------------------------------------------------------------------------------------
+
+
+class AgencyOut(Schema):
+    electronic_id: str
+    name: str
+
+
+class DossierItem(Schema):
+    code: str | None = Field(description="Given at reception: `<receiving agency>-YYMMDD-NNNN`.")
+    reference: str = Field(description="Known from submission on; the code replaces it at reception.")
+    procedure_code: str
+    procedure_name_vi: str
+    procedure_name_en: str
+    status: int = Field(description="The national status code, 1–10.")
+    status_label_vi: str
+    status_label_en: str
+    stage: str = Field(description="The internal sub-state, empty when none.")
+    channel: int = Field(description="1 at a counter, 2 online, 3 by post.")
+    applicant_name: str
+    submitted_at: datetime | None
+    received_at: datetime | None
+    due_at: datetime | None = Field(description="The original due time; statistics keep it.")
+    current_due_at: datetime | None = Field(description="After pauses and an apology.")
+    finished_at: datetime | None
+    outcome: str
+
+
+class EventOut(Schema):
+    action: str
+    label_vi: str
+    label_en: str
+    at: datetime
+    from_status: int | None
+    to_status: int
+    step_key: str
+    step_due_at: datetime | None
+    note: str
+    missing: list[dict[str, str]] = Field(description="What a supplement request asked for.")
+
+
+class DossierOut(DossierItem):
+    receiving_agency: AgencyOut | None
+    competent_agency: AgencyOut
+    current_agency: AgencyOut | None
+    counts_as_late: bool
+    supplement_requests: int
+    data: dict[str, Any] = Field(description="The form as submitted (and supplemented).")
+    events: list[EventOut] = Field(description="The timeline: the rows of the control slip (form 06).")
+    actions: list[str] = Field(description="What the caller may do to the dossier now.")
+
+
+class DossierPage(Schema):
+    items: list[DossierItem]
+    next_cursor: str | None = Field(None, description="Pass as `cursor` to get the next page.")
+
+
+class ListFilters(Schema):
+    queue: Literal[QUEUES] | None = Field(  # type: ignore[valid-type]
+        None, description="An official's desk queue; without it, the caller's own dossiers."
+    )
+    q: str | None = Field(None, max_length=60, description="In a queue: a code, a number or a name.")
+    cursor: str | None = Field(None, max_length=40)
+
+
+class SupplementItem(Schema):
+    vi: str = Field(..., min_length=1, max_length=500)
+    en: str = Field("", max_length=500)
+
+
+class ActionIn(Schema):
+    action: Literal[tuple(TRANSITIONS)]  # type: ignore[valid-type]
+    note: str = Field("", max_length=2000, description="The reason, where the action needs one.")
+    to_person_id: int | None = Field(
+        None, ge=1, le=2**53, description="hand_over: who takes the dossier over."
+    )
+    new_due_on: date | None = Field(None, description="apologise: the new appointment date.")
+    items: list[SupplementItem] = Field(
+        default_factory=list, max_length=30, description="request_supplement: everything missing."
+    )
+    answers: list[str] = Field(
+        default_factory=list, max_length=30, description="supplement: one answer per item asked."
+    )
+
+
+class FileOut(Schema):
+    id: int
+    document_key: str
+    name: str
+    content_type: str
+    size: int
+    pages: int
+    sha256: str
+
+
+class PrefilledOut(Schema):
+    value: Any
+    source: str
+    verified: bool
+
+
+class MissingOut(Schema):
+    key: str
+    vi: str
+    en: str
+
+
+class DraftIn(Schema):
+    case_key: str | None = Field(None, max_length=50)
+    unit_code: str | None = Field(None, max_length=10, description="The commune that decides (2025 code).")
+    receiving_agency_id: int | None = Field(
+        None, ge=1, le=2**53, description="The centre that receives (any in the province)."
+    )
+    values: dict[str, str | bool | int | float | None] = Field(
+        default_factory=dict, description="Form fields by key; values the registries filled are kept."
+    )
+
+
+class DraftOut(Schema):
+    procedure_code: str
+    version: int
+    case_key: str
+    unit_code: str
+    receiving_agency_id: int | None
+    values: dict[str, Any]
+    prefilled: dict[str, PrefilledOut]
+    files: list[FileOut]
+    missing: list[MissingOut] = Field(description="Everything still needed before submitting.")
+    errors: dict[str, str] = Field(description="Values that are not right yet, by field.")
+
+
+class LookupEvent(Schema):
+    label_vi: str
+    label_en: str
+    at: datetime
+
+
+class LookupOut(Schema):
+    code: str
+    procedure_name_vi: str
+    procedure_name_en: str
+    status: int
+    status_label_vi: str
+    status_label_en: str
+    received_at: datetime | None
+    current_due_at: datetime | None
+    events: list[LookupEvent]
+
+
+# --- following dossiers ---------------------------------------------------------------------------
+
+
+def _status_labels(status: int) -> tuple[str, str]:
+    from django.utils import translation
+
+    label = Status(status).label
+    with translation.override("vi"):
+        vi = str(label)
+    with translation.override("en"):
+        en = str(label)
+    return vi, en
+
+
+def _item(dossier: Dossier) -> dict[str, Any]:
+    vi, en = _status_labels(dossier.status)
+    return {
+        "code": dossier.code,
+        "reference": dossier.reference,
+        "procedure_code": dossier.procedure_code,
+        "procedure_name_vi": dossier.procedure_version.name_vi,
+        "procedure_name_en": dossier.procedure_version.name_en,
+        "status": dossier.status,
+        "status_label_vi": vi,
+        "status_label_en": en,
+        "stage": dossier.stage,
+        "channel": dossier.channel,
+        "applicant_name": dossier.applicant_name,
+        "submitted_at": dossier.submitted_at,
+        "received_at": dossier.received_at,
+        "due_at": dossier.due_at,
+        "current_due_at": dossier.current_due_at,
+        "finished_at": dossier.finished_at,
+        "outcome": dossier.outcome,
+    }
+
+
+def _agency(agency: Any) -> dict[str, str] | None:
+    return {"electronic_id": agency.electronic_id, "name": agency.name} if agency else None
+
+
+def _detail(dossier: Dossier, user: Any, *, official: bool) -> dict[str, Any]:
+    events = [
+        {
+            "action": e.action,
+            "label_vi": action_label(e.action),
+            "label_en": action_label(e.action, english=True),
+            "at": e.at,
+            "from_status": e.from_status,
+            "to_status": e.to_status,
+            "step_key": e.step_key,
+            "step_due_at": e.step_due_at,
+            "note": e.note if official or e.action in APPLICANT_NOTES else "",
+            "missing": e.payload.get("missing", []) if e.action == "request_supplement" else [],
+        }
+        for e in dossier.events.all()
+    ]
+    data = {k: v for k, v in dossier.data.items() if not k.startswith("_")}
+    return {
+        **_item(dossier),
+        "receiving_agency": _agency(dossier.receiving_agency),
+        "competent_agency": _agency(dossier.competent_agency),
+        "current_agency": _agency(dossier.current_agency),
+        "counts_as_late": dossier.counts_as_late,
+        "supplement_requests": dossier.supplement_requests,
+        "data": data,
+        "events": events,
+        "actions": dossier_actions_for(user, dossier, official=official),
+    }
+
+
+def _dossier_for(user: Any, key: str) -> tuple[Dossier, bool]:
+    """The dossier, and whether the caller sees it as an official; one they may not see is not there."""
+    dossier = dossier_by_key(key=key)
+    if dossier is not None:
+        try:
+            authorize(user, "dossier.view_own", dossier)
+            return dossier, False
+        except PermissionDenied:
+            pass
+        try:
+            authorize(user, "dossier.view", dossier)
+            return dossier, True
+        except PermissionDenied:
+            pass
+    raise NotFound("Không có hồ sơ này.", "There is no such dossier.", code="dossier_not_found")
+
+
+def _decode_cursor(cursor: str | None) -> int | None:
+    if not cursor:
+        return None
+    try:
+        value = int(base64.urlsafe_b64decode(cursor.encode() + b"==").decode())
+    except (ValueError, UnicodeDecodeError):
+        value = 0
+    if value <= 0:
+        raise ValidationError(
+            "Con trỏ phân trang không hợp lệ.",
+            "The pagination cursor is not valid.",
+            code="invalid_cursor",
+            field="cursor",
+        )
+    return value
+
+
+def _encode_cursor(pk: int) -> str:
+    return base64.urlsafe_b64encode(str(pk).encode()).decode().rstrip("=")
+
+
+@router.get("", response=DossierPage, summary="The caller's dossiers, or one of an official's queues")
+def list_dossiers(request: HttpRequest, filters: Query[ListFilters]):
+    """Newest first, keyset-paginated (no total count). With `queue`, an official's desk queue over the
+    agencies where they may view dossiers; without it, the dossiers the caller applied for."""
+    before = _decode_cursor(filters.cursor)
+    user = request.user
+    if filters.queue:
+        if not getattr(user, "is_verified", lambda: False)():
+            raise PermissionDenied(
+                "Hàng đợi chỉ dành cho cán bộ đã đăng nhập văn phòng với mã xác thực hai bước.",
+                "Queues are for officials signed in to the back office with the two-step code.",
+                code="permission_denied",
+            )
+        rows = desk_queue(
+            official=user,
+            queue=filters.queue,
+            on=today(),
+            now_at=now(),
+            search=filters.q or "",
+            before=before,
+        )
+    else:
+        own = dossiers_of_applicant(user)
+        rows = list((own.filter(pk__lt=before) if before else own)[:PAGE])
+    return {
+        "items": [_item(d) for d in rows],
+        "next_cursor": _encode_cursor(rows[-1].pk) if len(rows) == PAGE else None,
+    }
+
+
+@router.get("/{key}", response=DossierOut, summary="One dossier: status, dates, timeline, what may be done")
+def get_dossier(request: HttpRequest, key: str = DOSSIER_KEY):
+    dossier, official = _dossier_for(request.user, key)
+    return _detail(dossier, request.user, official=official)
+
+
+@router.post(
+    "/{key}/actions", response=DossierOut, summary="Act on a dossier (a transition of its lifecycle)"
+)
+def act_on_dossier(request: HttpRequest, body: ActionIn, key: str = DOSSIER_KEY):
+    """The same transitions as the desk and the applicant's page, with the same rules: the caller's
+    role in the dossier's agencies, the state it is in, the reason or items the action needs. An
+    action that does not apply now answers 409."""
+    from motcua.accounts.models import User
+
+    dossier, official = _dossier_for(request.user, key)
+    kwargs: dict[str, Any] = {"note": body.note, "ip": client_ip(request)}
+    if body.action == "hand_over" and body.to_person_id is not None:
+        kwargs["to_person"] = User.objects.filter(pk=body.to_person_id, is_active=True).first()
+    if body.action == "request_supplement":
+        kwargs["items"] = [item.dict() for item in body.items]
+    if body.action == "apologise" and body.new_due_on is not None:
+        kwargs["new_due_at"] = datetime.combine(body.new_due_on, time(17, 0), tzinfo=VN_TZ)
+    if body.action == "supplement":
+        answers = {f"supplement.{i}": " ".join(a.split())[:2000] for i, a in enumerate(body.answers)}
+        if not any(answers.values()):
+            raise ValidationError(
+                "Hãy trả lời các mục được yêu cầu bổ sung.",
+                "Answer the items you were asked to supply.",
+                code="supplement_empty",
+                field="answers",
+            )
+        kwargs["data"] = answers
+    if body.action == "supplement_at_counter":
+        kwargs["data"] = {"supplement.counter": body.note}
+    dossier = dossier_transition(actor=request.user, dossier=dossier, action=body.action, **kwargs)
+    dossier, official = _dossier_for(request.user, dossier.code or dossier.reference)
+    return _detail(dossier, request.user, official=official)
+
+
+# --- applying -------------------------------------------------------------------------------------
+
+
+def _draft_context(request: HttpRequest, code: str) -> tuple[DossierDraft, PrefilledForm, Any]:
+    """The caller's draft for the procedure in force, what the registries filled, the stored choice."""
+    version = procedure_version_in_force(code=code)
+    if version.data["online_level"] == "none":
+        raise ValidationError(
+            "Thủ tục này chỉ nộp trực tiếp tại Trung tâm.",
+            "This procedure is applied for in person only, at any centre.",
+            code="not_online",
+        )
+    draft = draft_for(applicant=request.user, version=version)
+    stored = prefill_of(applicant=request.user, procedure_code=version.code)
+    form = PrefilledForm.from_json(stored.form) if stored else PrefilledForm()
+    return draft, form, stored
+
+
+def _file(upload: DossierFile) -> dict[str, Any]:
+    return {
+        "id": upload.pk,
+        "document_key": upload.document_key,
+        "name": upload.original_name,
+        "content_type": upload.content_type,
+        "size": upload.size,
+        "pages": upload.pages,
+        "sha256": upload.sha256,
+    }
+
+
+def _draft(draft: DossierDraft, form: PrefilledForm, stored: Any, errors: dict[str, str]) -> dict[str, Any]:
+    parts = prefill_parts(form, stored)
+    data = {**draft.data, **parts["prefilled"]}
+    missing = missing_items(
+        draft.procedure_version.data, draft.case_key, data, draft_documents(draft, parts["reused"])
+    )
+    return {
+        "procedure_code": draft.procedure_code,
+        "version": draft.procedure_version.version,
+        "case_key": draft.case_key,
+        "unit_code": draft.unit_code,
+        "receiving_agency_id": draft.receiving_agency_id,
+        "values": draft.data,
+        "prefilled": {
+            key: {"value": item.value, "source": item.source, "verified": item.verified}
+            for key, item in form.values.items()
+        },
+        "files": [_file(f) for f in draft.files.all()],
+        "missing": missing,
+        "errors": errors,
+    }
+
+
+@router.get("/drafts/{code}", response=DraftOut, summary="The caller's application in progress")
+def get_draft(request: HttpRequest, code: str = PROCEDURE_CODE):
+    draft, form, stored = _draft_context(request, code)
+    return _draft(draft, form, stored, {})
+
+
+@router.put(
+    "/drafts/{code}", response=DraftOut, summary="Save what the applicant typed (kept even when wrong)"
+)
+def save_draft(request: HttpRequest, body: DraftIn, code: str = PROCEDURE_CODE):
+    draft, form, stored = _draft_context(request, code)
+    typed = {k: v for k, v in body.values.items() if k not in form.values}
+    errors = draft_save(
+        draft=draft,
+        values=typed,
+        case_key=body.case_key,
+        unit_code=body.unit_code,
+        receiving_agency_id=str(body.receiving_agency_id) if body.receiving_agency_id else None,
+    )
+    return _draft(draft, form, stored, errors)
+
+
+@router.post(
+    "/drafts/{code}/files", response={201: FileOut}, summary="Upload a scanned paper (PDF, JPEG or PNG)"
+)
+def upload_file(
+    request: HttpRequest,
+    document_key: Form[str],
+    file: File[UploadedFile],
+    code: str = PROCEDURE_CODE,
+):
+    """The type is sniffed from the content; at most 10 MB and 30 pages; the SHA-256 is kept."""
+    draft = _draft_context(request, code)[0]
+    if file.size and file.size > MAX_FILE_BYTES:
+        raise ValidationError(
+            "Tệp lớn hơn 10 MB; hãy quét ở độ phân giải thấp hơn.",
+            "The file is larger than 10 MB; scan at a lower resolution.",
+            code="too_large",
+            field="file",
+        )
+    upload = draft_upload(
+        draft=draft, document_key=document_key, name=file.name or "", content=file.read(), actor=request.user
+    )
+    return Answer(201, _file(upload))
+
+
+@router.delete("/drafts/{code}/files/{file_id}", response={204: None}, summary="Remove an uploaded paper")
+def remove_file(request: HttpRequest, file_id: int = Path(..., ge=1, le=2**53), code: str = PROCEDURE_CODE):
+    draft = _draft_context(request, code)[0]
+    if not draft_file_remove(draft=draft, file_id=file_id):
+        raise NotFound("Không có tệp này.", "There is no such file.", code="file_not_found")
+    return Answer(204, None)
+
+
+@router.post(
+    "/drafts/{code}/submit",
+    response={200: DossierOut, 201: DossierOut},
+    summary="Submit the application (once per Idempotency-Key)",
+)
+def submit_draft(
+    request: HttpRequest,
+    response: HttpResponse,
+    code: str = PROCEDURE_CODE,
+    idempotency_key: str = Header(..., alias="Idempotency-Key", max_length=64),
+):
+    """Everything missing is said at once (400, `code: incomplete`, with the list). Sending the same
+    `Idempotency-Key` again — a retried request, a double click — answers 200 with the dossier the
+    first request made, never a second dossier."""
+    if not IDEMPOTENCY_KEY.match(idempotency_key):
+        raise ValidationError(
+            "Idempotency-Key gồm 8–64 chữ cái, chữ số, dấu - hoặc _.",
+            "The Idempotency-Key has 8 to 64 letters, digits, - or _.",
+            code="idempotency_key",
+            field="Idempotency-Key",
+        )
+    done = Dossier.objects.filter(applicant=request.user, submission_key=idempotency_key).first()
+    if done is None:
+        draft, form, stored = _draft_context(request, code)
+        draft_use_submission_key(draft=draft, submission_key=idempotency_key)
+        done = draft_submit(draft=draft, **prefill_parts(form, stored))
+        status = 201
+    else:
+        response["Idempotent-Replayed"] = "true"
+        status = 200
+    dossier, official = _dossier_for(request.user, done.reference)
+    return Answer(status, _detail(dossier, request.user, official=official))
+
+
+# --- the public look-up ---------------------------------------------------------------------------
+
+public = Router()
+
+
+@public.get("", response=LookupOut, summary="Follow a dossier with its code and a second factor")
+def lookup(
+    request: HttpRequest,
+    code: str = Query(..., min_length=4, max_length=40, description="Dossier code or online reference."),
+    factor: str = Query(
+        ...,
+        min_length=4,
+        max_length=20,
+        description="The last 4 digits of the applicant's number, or their phone.",
+    ),
+):
+    """Nothing personal is answered; 20 look-ups an hour per address and per code; a wrong code and a
+    wrong second factor answer the same 404."""
+    dossier, limited = dossier_public_lookup_limited(ip=client_ip(request), code=code, second_factor=factor)
+    if limited:
+        raise RateLimited(
+            "Tra cứu quá nhiều lần; hãy thử lại sau một giờ.",
+            "Too many look-ups; try again in an hour.",
+            code="rate_limited",
+        )
+    if dossier is None:
+        raise NotFound(
+            "Không tìm thấy hồ sơ với mã và thông tin xác thực này.",
+            "No dossier matches this code and second factor.",
+            code="dossier_not_found",
+        )
+    vi, en = _status_labels(dossier.status)
+    return {
+        "code": dossier.code or dossier.reference,
+        "procedure_name_vi": dossier.procedure_version.name_vi,
+        "procedure_name_en": dossier.procedure_version.name_en,
+        "status": dossier.status,
+        "status_label_vi": vi,
+        "status_label_en": en,
+        "received_at": dossier.received_at,
+        "current_due_at": dossier.current_due_at,
+        "events": [
+            {"label_vi": action_label(e.action), "label_en": action_label(e.action, english=True), "at": e.at}
+            for e in dossier.events.all()
+        ],
+    }
