@@ -423,6 +423,7 @@ def _documents(rng: random.Random, persons: list[dict]) -> Iterator[StoredDocume
                 },
             )
         yield from _property_and_licences(p)
+        yield from _marital_status_certificate(p)
         if p["marital_status"] == Person.Marital.MARRIED and rng.random() < 0.5:
             yield StoredDocument(
                 owner_personal_id=pid,
@@ -475,6 +476,31 @@ def _businesses(generator: Generator, adults: list[tuple[str, str]], count: int)
         )
     Business.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
+
+
+def _marital_status_certificate(p: dict) -> Iterator[StoredDocument]:
+    """An unused certificate of marital status for some single adults (asked for once, then the
+    plans changed): the next application reuses it instead of a paper. Its own generator, as above."""
+    pid = p["personal_id"]
+    rng = random.Random(f"{pid}:marital")
+    adult_on = p["date_of_birth"] + timedelta(days=365 * 18 + 5)
+    if p["date_of_death"] is not None or p["marital_status"] != Person.Marital.SINGLE:
+        return
+    if adult_on > date(2024, 6, 30) or rng.random() >= 0.2:
+        return
+    issued = date(2024, 7, 1) + timedelta(days=rng.randrange(365))
+    yield StoredDocument(
+        owner_personal_id=pid,
+        kind="marital_status_certificate",
+        number=f"{rng.randint(1, 999)}/{issued.year}/XNTTHN",
+        issuer="Ủy ban nhân dân cấp xã",
+        issued_on=issued,
+        data={
+            "full_name": p["full_name"],
+            "marital_status": "single",
+            "valid_until": (issued + timedelta(days=180)).isoformat(),
+        },
+    )
 
 
 def _property_and_licences(p: dict) -> Iterator[StoredDocument]:

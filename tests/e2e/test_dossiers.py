@@ -48,13 +48,18 @@ def test_citizen_applies_online_and_officials_of_two_wards_see_it_through(
 ):
     from motcua.accounts.services import roles_ensure_defaults
     from motcua.places.models import Agency
-    from motcua.registries.models import Person
+    from motcua.registries.models import Person, StoredDocument
     from motcua.registries.synthetic import registry_generate
 
     registry_generate(people=300, businesses=0, seed=9)
     settings.DEV_IDP_PASSWORD = "mat-khau-dan-so"
     roles_ensure_defaults()
     centres = {a.unit.code: a for a in Agency.objects.filter(kind="commune_centre").select_related("unit")}
+    holders = set(
+        StoredDocument.objects.filter(kind="marital_status_certificate").values_list(
+            "owner_personal_id", flat=True
+        )
+    )
     person = next(
         p
         for p in Person.objects.filter(
@@ -64,17 +69,23 @@ def test_citizen_applies_online_and_officials_of_two_wards_see_it_through(
             born_abroad=False,
             naturalised=False,
             date_of_birth__lt=date(2006, 1, 1),
+            personal_id__in=holders,
         ).order_by("personal_id")
         if (p.permanent_residence or {}).get("kind") == "unit"
         and p.permanent_residence.get("unit_code") in centres
     )
+    certificate = StoredDocument.objects.get(
+        owner_personal_id=person.personal_id, kind="marital_status_certificate"
+    )
     home = centres[person.permanent_residence["unit_code"]]
     other = Agency.objects.exclude(pk=home.pk).get(kind="commune_centre", unit__name="Phường Sài Gòn")
     receiver = _official("sg.receiver", other, "receiver")
+    processor = _official("home.processor", home, "processor")
     head = _official("home.head", home, "head")
     signer = _official("home.signer", home, "signer")
 
-    # The citizen applies online, with their data filled in, choosing another ward's centre.
+    # The citizen applies online, with their data filled in and a stored certificate instead of
+    # the paper, choosing another ward's centre.
     page.goto(f"{live_server.url}/thu-tuc/1.004873/")
     page.get_by_role("link", name="Đăng nhập bằng VNeID").click()
     sign_in_at_dev_idp(page, person.personal_id)
@@ -82,9 +93,14 @@ def test_citizen_applies_online_and_officials_of_two_wards_see_it_through(
     page.get_by_role("link", name="Điền sẵn thông tin của tôi trước").click()
     page.get_by_label(re.compile("Tôi đồng ý để hệ thống lấy thông tin")).check()
     page.get_by_role("button", name="Điền sẵn thông tin của tôi").click()
+    stored = page.get_by_role("region", name="Giấy tờ bạn không cần tải lên")
+    expect(stored).to_contain_text(certificate.number)
+    stored.get_by_role("button", name="Dùng giấy tờ này").click()
+    expect(stored).to_contain_text("Dùng giấy tờ trong kho dữ liệu của bạn")
     page.get_by_role("link", name="Tiếp tục nộp hồ sơ").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Nộp hồ sơ trực tuyến")
     expect(page.locator("#application")).to_contain_text(person.full_name)
+    expect(page.locator("main")).to_contain_text(certificate.number)
     page.get_by_label("Xác nhận thông thường").check()
     page.get_by_label("Trung tâm tiếp nhận hồ sơ và trả kết quả").select_option(label=other.name)
     expect(page.locator("[name='purpose.partner_full_name']")).to_be_hidden()  # only for a marriage
@@ -99,21 +115,29 @@ def test_citizen_applies_online_and_officials_of_two_wards_see_it_through(
     expect(page.get_by_role("status").first).to_contain_text("Đã nộp hồ sơ")
     expect(page.get_by_role("table")).to_contain_text("Đã nộp trực tuyến, chờ tiếp nhận")
 
-    # A receiver at Phường Sài Gòn receives it and passes it to the deciding ward's head.
+    # A receiver at Phường Sài Gòn receives it and passes it to the deciding ward's processor.
     _sign_in(page, live_server.url, receiver)
     page.get_by_role("link", name="Hồ sơ", exact=True).first.click()
     page.screenshot(path=screenshots / "desk-queue.png", full_page=True)
     page.get_by_role("link", name=re.compile("^TN-")).first.click()
+    expect(page.locator("main")).to_contain_text(certificate.number)  # the reused certificate, not a scan
     page.get_by_role("button", name="Tiếp nhận", exact=True).click()
     expect(page.get_by_role("status").first).to_contain_text("Đã thực hiện: Tiếp nhận")
     code = page.get_by_role("heading", level=1).inner_text().split()[-1]
     assert code.startswith(other.electronic_id)
     hand_over = page.locator("form", has=page.get_by_role("heading", name="Chuyển xử lý"))
-    hand_over.get_by_label("Chuyển cho").select_option(label="home.head")
+    hand_over.get_by_label("Chuyển cho").select_option(label="home.processor")
     hand_over.get_by_role("button", name="Chuyển xử lý").click()
     page.screenshot(path=screenshots / "desk-dossier.png", full_page=True)
 
-    # The head approves, the signer signs.
+    # The processor checks it and hands it to the head, who approves; the signer signs.
+    _sign_in(page, live_server.url, processor)
+    page.goto(f"{live_server.url}/van-phong/ho-so/?q=mine")
+    page.get_by_role("link", name=code).click()
+    hand_over = page.locator("form", has=page.get_by_role("heading", name="Chuyển xử lý"))
+    hand_over.get_by_label("Chuyển cho").select_option(label="home.head")
+    hand_over.get_by_role("button", name="Chuyển xử lý").click()
+    expect(page.get_by_role("status").first).to_contain_text("Đã thực hiện: Chuyển xử lý")
     _sign_in(page, live_server.url, head)
     page.goto(f"{live_server.url}/van-phong/ho-so/?q=mine")
     page.get_by_role("link", name=code).click()
@@ -122,7 +146,25 @@ def test_citizen_applies_online_and_officials_of_two_wards_see_it_through(
     page.goto(f"{live_server.url}/van-phong/ho-so/?q=signature")
     page.get_by_role("link", name=code).click()
     page.get_by_role("button", name="Ký, có kết quả").click()
-    expect(page.locator(".facts")).to_contain_text("Đã có kết quả")
+    expect(page.locator(".facts").first).to_contain_text("Đã có kết quả")
+    page.screenshot(path=screenshots / "desk-signed.png", full_page=True)
+
+    # The citizen sees the result ready and downloads the slips.
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/thu-tuc/1.004873/")
+    page.get_by_role("link", name="Đăng nhập bằng VNeID").click()
+    sign_in_at_dev_idp(page, person.personal_id)
+    expect(page).to_have_url(re.compile(r"/thu-tuc/1\.004873/$"))
+    page.goto(f"{live_server.url}/tai-khoan/ho-so")
+    expect(page.get_by_role("table")).to_contain_text("Đã có kết quả")
+    page.get_by_role("link", name=code).click()
+    expect(page.locator("main")).to_contain_text("Đã có kết quả")
+    page.screenshot(path=screenshots / "citizen-result-ready.png", full_page=True)
+    for name in ("Giấy tiếp nhận (mẫu 01)", "Kết quả"):
+        href = page.get_by_role("link", name=name, exact=True).get_attribute("href")
+        slip = page.request.get(f"{live_server.url}{href}")
+        assert slip.ok and slip.headers["content-type"] == "application/pdf"
+        assert slip.body().startswith(b"%PDF-")
 
     # Anyone with the code and the last four digits follows it.
     page.context.clear_cookies()
