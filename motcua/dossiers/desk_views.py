@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from motcua.accounts.models import Membership
 from motcua.accounts.permissions import authorize
-from motcua.core.errors import MotcuaError, PermissionDenied, ValidationError
+from motcua.core.errors import MotcuaError, PermissionDenied
 from motcua.core.http import client_ip
 from motcua.core.time import VN_TZ, now, today
 from motcua.dossiers.control import control_outcome, control_steps
@@ -140,6 +140,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "fields": fields,
             "papers": papers,
             "events": events,
+            "steps": steps,
+            "overall": overall,
+            "overall_label": overall.result_label(english=english),
             "actions": [(a, TRANSITIONS[a].en if english else TRANSITIONS[a].vi) for a in actions],
             "colleagues": sorted({m.user for m in colleagues}, key=lambda u: u.full_name),
             "slips": slip_links(dossier, english=english),

@@ -196,6 +196,7 @@ def dossier_receive_at_counter(
         submission_key=submission_key[:64],
     )
     start_clock(dossier, at=at)
+    _open_first_step(dossier, at=at)
     dossier.code = dossier_code_next(agency=agency, day=to_local(at).date())
     dossier.save()
     _record(dossier, "receive", actor=official, at=at, from_status=None, to_agency=current)
@@ -306,6 +307,7 @@ def _on_receive(dossier: Dossier, *, at: datetime, actor: Any, **_: Any) -> dict
     if dossier.stage == Stage.SUPPLEMENTED and dossier.received_at is not None:
         return {}
     start_clock(dossier, at=at)
+    _open_first_step(dossier, at=at)
     dossier.code = dossier_code_next(agency=dossier.receiving_agency, day=to_local(at).date())
     return {"code": dossier.code}
 
@@ -337,7 +339,11 @@ def _on_supplement(dossier: Dossier, *, at: datetime, data: Any, **_: Any) -> di
     merged = {k: v for k, v in dossier.data.items() if k != "_before_supplement"}
     merged.update(data or {})
     dossier.data = merged
+    paused_before = dossier.paused_hours
     resume(dossier, at=at)
+    waited = dossier.paused_hours - paused_before
+    if dossier.step_due_at is not None and waited > 0:  # the step in hand waited with the dossier
+        dossier.step_due_at = calendar_for(dossier).add_working_hours(dossier.step_due_at, waited)
     dossier.status = before  # the table keeps the status; this puts back the one before the request
     return {"fields": sorted((data or {}).keys())}
 
@@ -362,18 +368,13 @@ def _on_hand_over(dossier: Dossier, *, at: datetime, to_person: Any, to_agency: 
             code="to_person",
             field="to_person",
         )
-    steps = dossier.procedure_version.data["steps"]
-    keys = [s["key"] for s in steps]
-    position = keys.index(dossier.step_key) + 1 if dossier.step_key in keys else 1
-    step = steps[min(position, len(steps) - 1)]
-    outcome = _close_step(dossier, at=at)
-    calendar = calendar_for(dossier)
+    step = _next_step(dossier)
+    closed = _close_step(dossier, at=at)
     dossier.assignee = to_person
     if to_agency is not None:
         dossier.current_agency = to_agency
-    dossier.step_key, dossier.step_started_at = step["key"], at
-    dossier.step_due_at = calendar.add_working_hours(at, step["budget_hours"])
-    return {"step": step["key"], "previous_step_outcome": outcome}
+    _open_step(dossier, step, at=at)
+    return {"step": step["key"] if step else "", **closed}
 
 
 def _works_on_dossiers(person: Any, agency: Agency | None) -> bool:
@@ -392,26 +393,79 @@ def _works_on_dossiers(person: Any, agency: Agency | None) -> bool:
     return any(handling & set(permissions or []) for permissions in roles)
 
 
-def _close_step(dossier: Dossier, *, at: datetime) -> str:
+# --- steps (form 06): each has its own budget; the event that ends one keeps its outcome -------
+
+
+def _next_step(dossier: Dossier, *, role: str = "") -> dict[str, Any] | None:
+    """The procedure's step after the one in hand: the first later one done by ``role`` when there
+    is one (approval goes to the signer, signing to the result desk), else simply the next."""
+    steps = dossier.procedure_version.data.get("steps") or []
+    if not steps:
+        return None
+    keys = [s["key"] for s in steps]
+    position = keys.index(dossier.step_key) + 1 if dossier.step_key in keys else 1
+    later = [s for s in steps[position:] if role and s.get("role") == role]
+    return later[0] if later else steps[min(position, len(steps) - 1)]
+
+
+def _open_step(dossier: Dossier, step: dict[str, Any] | None, *, at: datetime) -> None:
+    """Start ``step`` now; its due time is its own budget in working hours on the agency's calendar.
+    The event written next carries the step's key and due time."""
+    if step is None:
+        return
+    dossier.step_key, dossier.step_started_at = step["key"], at
+    dossier.step_due_at = calendar_for(dossier).add_working_hours(at, step["budget_hours"])
+
+
+def _open_first_step(dossier: Dossier, *, at: datetime) -> None:
+    """Reception is the procedure's first step: from receiving to the first hand-over."""
+    steps = dossier.procedure_version.data.get("steps") or []
+    _open_step(dossier, steps[0] if steps else None, at=at)
+
+
+def _close_step(dossier: Dossier, *, at: datetime) -> dict[str, Any]:
+    """End the step in hand at ``at``: what it was, when it started, its due time and whether it
+    ended early, on time or late (domain.md §4), for the event's payload. No step is in hand after."""
     if dossier.step_due_at is None:
-        return ""
-    return timeliness(at, dossier.step_due_at)
+        return {}
+    closed = {
+        "key": dossier.step_key,
+        "started_at": dossier.step_started_at.isoformat() if dossier.step_started_at else None,
+        "due_at": dossier.step_due_at.isoformat(),
+        "outcome": timeliness(at, dossier.step_due_at),
+    }
+    dossier.step_key, dossier.step_started_at, dossier.step_due_at = "", None, None
+    return {"closed_step": closed}
 
 
 def _on_approve(dossier: Dossier, *, at: datetime, **_: Any) -> dict:
     dossier.outcome = "granted"
-    return {"step_outcome": _close_step(dossier, at=at)}
+    step = _next_step(dossier, role="signer")
+    closed = _close_step(dossier, at=at)
+    _open_step(dossier, step, at=at)
+    return closed
 
 
 def _on_refuse_after_processing(dossier: Dossier, *, at: datetime, note: str, **_: Any) -> dict:
     reason = _require(note, "Hãy ghi lý do không giải quyết.", "Write why it is not granted.", "note")
     dossier.outcome = "refused"
-    return {"reason": reason, "step_outcome": _close_step(dossier, at=at)}
+    step = _next_step(dossier, role="signer")
+    closed = _close_step(dossier, at=at)
+    _open_step(dossier, step, at=at)
+    return {"reason": reason, **closed}
 
 
 def _on_sign(dossier: Dossier, *, at: datetime, **_: Any) -> dict:
     dossier.finished_at = at
-    return {"outcome": dossier.outcome, "timeliness": dossier_timeliness(dossier, at)}
+    step = _next_step(dossier, role="result_desk")
+    closed = _close_step(dossier, at=at)
+    _open_step(dossier, step, at=at)
+    return {"outcome": dossier.outcome, "timeliness": dossier_timeliness(dossier, at), **closed}
+
+
+def _on_deliver(dossier: Dossier, *, at: datetime, **_: Any) -> dict:
+    """Handing the result over ends the last step."""
+    return _close_step(dossier, at=at)
 
 
 def _on_request_withdrawal(dossier: Dossier, *, note: str, at: datetime, **_: Any) -> dict:
@@ -462,6 +516,7 @@ _HANDLERS: dict[str, Callable[..., dict[str, Any]]] = {
     "approve": _on_approve,
     "refuse_after_processing": _on_refuse_after_processing,
     "sign": _on_sign,
+    "deliver": _on_deliver,
     "request_withdrawal": _on_request_withdrawal,
     "decline_withdrawal": _on_decline_withdrawal,
     "confirm_withdrawal": _on_stop,

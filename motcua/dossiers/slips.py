@@ -17,13 +17,14 @@ from typing import Any
 import font_roboto
 import segno
 from fpdf import FPDF
+from fpdf.fonts import FontFace
 
 from motcua.core.time import now, to_local
+from motcua.dossiers.control import control_outcome, control_steps
 from motcua.dossiers.models import Dossier, DossierEvent, Status
 from motcua.dossiers.states import action_label
 
 FONTS = Path(font_roboto.__file__).parent / "files"
-TIMELINESS = {"early": "Trước hạn", "on_time": "Đúng hạn", "late": "Trễ hạn", "": ""}
 
 # kind → (form number, title)
 KINDS = {
@@ -111,6 +112,15 @@ class _Slip(FPDF):
             self.set_x(self.l_margin + 6)
             self.multi_cell(0, 6, value or "—", new_x="LMARGIN", new_y="NEXT")
             self.ln(1)
+
+    def facts(self, rows: Iterable[tuple[str, str]]) -> None:
+        """Numbered fields with the value on the label's line: a compact head for a slip with a table."""
+        for number, (label, value) in enumerate(rows, start=1):
+            self.set_font("Roboto", "B", 10)
+            head = f"{number}. {label}: "
+            self.cell(self.get_string_width(head) + 1, 6, head)
+            self.set_font("Roboto", "", 10)
+            self.multi_cell(0, 6, value or "—", new_x="LMARGIN", new_y="NEXT")
 
     def signature(self, role: str) -> None:
         self.ln(6)
@@ -220,8 +230,7 @@ def slip_pdf(dossier: Dossier, kind: str, *, lookup_url: str) -> bytes:
         )
         pdf.signature("THỦ TRƯỞNG CƠ QUAN")
     elif kind == "control":
-        pdf.numbered(who[:1] + who[1:] + [("Thời điểm hẹn trả", _when(dossier.current_due_at))])
-        _control_table(pdf, dossier)
+        _control_slip(pdf, dossier, who)
     else:  # result: a plain record of the decision until the results app signs e-results
         granted = dossier.outcome != "refused"
         pdf.numbered(
@@ -240,32 +249,103 @@ def slip_pdf(dossier: Dossier, kind: str, *, lookup_url: str) -> bytes:
     return bytes(pdf.output())
 
 
-def _control_table(pdf: _Slip, dossier: Dossier) -> None:
-    widths = (30, 40, 38, 38, 29)
-    heads = ("Thời điểm", "Nội dung", "Người thực hiện", "Chuyển cho", "Kết quả bước")
-    pdf.set_font("Roboto", "B", 9)
-    for width, head in zip(widths, heads, strict=True):
-        pdf.cell(width, 7, head, border=1, align="C")
-    pdf.ln()
-    pdf.set_font("Roboto", "", 9)
-    for event in dossier.events.select_related("actor", "to_person", "to_agency"):
-        outcome = TIMELINESS.get(
-            event.payload.get("previous_step_outcome") or event.payload.get("step_outcome") or "", ""
+def _control_slip(pdf: _Slip, dossier: Dossier, who: list[tuple[str, str]]) -> None:
+    """Form 06: the dossier judged as a whole, then every step of the procedure with its own outcome,
+    then what happened, in order."""
+    at = now()
+    events = list(dossier.events.select_related("actor", "to_person", "to_agency"))
+    overall = control_outcome(dossier, now_at=at)
+    facts = [
+        *who,
+        ("Cơ quan giải quyết", dossier.competent_agency.name),
+        ("Thời điểm tiếp nhận", _when(dossier.received_at)),
+        ("Hạn trả kết quả ban đầu", _when(overall.due_at)),
+    ]
+    if overall.statistics_due_at != overall.due_at:
+        facts.append(("Hạn dùng để thống kê (cộng thời gian chờ bổ sung)", _when(overall.statistics_due_at)))
+    if overall.current_due_at != overall.statistics_due_at and overall.current_due_at != overall.due_at:
+        facts.append(("Hạn trả kết quả đã hẹn lại", _when(overall.current_due_at)))
+    facts += [
+        ("Thời điểm có kết quả", _when(overall.finished_at)),
+        ("Kết quả giải quyết hồ sơ (so với hạn ban đầu)", overall.result_label() or "—"),
+    ]
+    pdf.facts(facts)
+    _heading(pdf, "CÁC BƯỚC GIẢI QUYẾT")
+    rows = [
+        (
+            f"{step.name()} ({f'{step.budget_hours:g}'.replace('.', ',')} giờ)",  # "0,5 giờ"
+            step.sender or "—",
+            step.receiver or "—",
+            _short(step.started_at),
+            _short(step.due_at),
+            _short(step.ended_at),
+            step.result_label(),
         )
-        if event.action == "sign":
-            outcome = TIMELINESS.get(event.payload.get("timeliness", ""), "")
-        row = (
-            to_local(event.at).strftime("%H:%M %d/%m/%Y"),
+        for step in control_steps(dossier, events, now_at=at)
+    ]
+    _table(
+        pdf,
+        (34, 25, 25, 21, 21, 21, 28),
+        ("Bước (thời hạn)", "Bên giao", "Bên nhận", "Bắt đầu", "Hạn của bước", "Kết thúc", "Kết quả"),
+        rows,
+    )
+    _heading(pdf, "DIỄN BIẾN HỒ SƠ")
+    log = [
+        (
+            _short(event.at),
             action_label(event.action),
-            event.actor.full_name if event.actor else "",
-            event.to_person.full_name
-            if event.to_person
-            else (event.to_agency.name if event.to_agency else ""),
-            outcome,
+            event.actor.full_name if event.actor else "—",
+            _handed_to(event),
+            "\n".join(
+                [event.note, *(f"- {i.get('vi', '')}" for i in event.payload.get("missing") or [])]
+            ).strip(),
         )
-        for width, text in zip(widths, row, strict=True):
-            pdf.cell(width, 7, text[: int(width / 1.8)], border=1)
-        pdf.ln()
+        for event in events
+    ]
+    _table(
+        pdf, (21, 36, 34, 40, 44), ("Thời điểm", "Nội dung", "Người thực hiện", "Chuyển cho", "Ghi chú"), log
+    )
+
+
+def _handed_to(event: DossierEvent) -> str:
+    """Whom the dossier went to: a person, or another agency; nothing when it stayed where it was."""
+    if event.to_person is not None:
+        return event.to_person.full_name
+    moved = event.to_agency is not None and event.to_agency_id != event.from_agency_id
+    return event.to_agency.name if moved and event.to_agency else "—"
+
+
+def _short(value: datetime | None) -> str:
+    return to_local(value).strftime("%H:%M\n%d/%m/%Y") if value else "—"
+
+
+def _heading(pdf: _Slip, text: str) -> None:
+    pdf.ln(2)
+    pdf.set_font("Roboto", "B", 11)
+    pdf.cell(0, 7, text, new_x="LMARGIN", new_y="NEXT")
+
+
+def _table(
+    pdf: _Slip, widths: tuple[int, ...], heads: tuple[str, ...], rows: Iterable[Iterable[str]]
+) -> None:
+    """A table whose cells wrap instead of running over; the head row repeats on a new page."""
+    pdf.set_font("Roboto", "", 8)
+    with pdf.table(
+        col_widths=widths,
+        width=sum(widths),
+        line_height=4,
+        padding=1,
+        text_align="LEFT",
+        align="LEFT",  # from the left margin, like the fields above
+        headings_style=FontFace(emphasis="BOLD", fill_color=(235, 235, 235)),
+    ) as table:
+        head = table.row()
+        for text in heads:
+            head.cell(text)
+        for values in rows:
+            row = table.row()
+            for text in values:
+                row.cell(text or "")
 
 
 def _cell(value: Any) -> Any:

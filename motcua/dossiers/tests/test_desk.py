@@ -139,3 +139,31 @@ def test_odd_ids_are_not_errors(client, world):
     assert client.get("/van-phong/ho-so/?q=late&truoc=²").status_code == 200
     dossier = _submit(world)
     assert client.post(f"/van-phong/ho-so/{dossier.pk}/hand_over", {"to_person": "²"}).status_code == 302
+
+
+def _rows_of(html, caption):
+    """The rows of the table with ``caption``, each as its visible text."""
+    import re
+
+    table = html[html.index(caption) : html.index("</table>", html.index(caption))]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", table.split("</thead>")[1], flags=re.DOTALL)
+    return [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in rows]
+
+
+def test_the_dossier_page_shows_every_step_with_its_own_outcome(client, world, monkeypatch):
+    from motcua.dossiers.tests.test_slips import _walk
+
+    dossier = _walk(world, monkeypatch)
+    sign_in_with_second_factor(client, world["officials"]["receiver"])
+    html = client.get(f"/van-phong/ho-so/{dossier.pk}").content.decode()
+    reception, verification, signature, delivery = _rows_of(html, "Các bước giải quyết")
+    assert reception.startswith("Tiếp nhận, kiểm tra hồ sơ (2 giờ làm việc) Nguyễn Văn An bt-receiver")
+    assert reception.endswith("16:00 19/11/2026 08:30 20/11/2026 16:30 19/11/2026 Trước hạn")
+    assert "bt-processor" in verification and verification.endswith("09:00 25/11/2026 Trễ hạn")
+    assert "bt-signer" in signature and signature.endswith("Đúng hạn")
+    assert delivery.endswith("11:00 25/11/2026 Đúng hạn")
+    assert "Kết quả so với hạn trả ban đầu" in html and "<strong>Đúng hạn</strong>" in html
+    client.cookies["motcua_lang"] = "en"
+    english = client.get(f"/van-phong/ho-so/{dossier.pk}").content.decode()
+    assert _rows_of(english, "Steps of the procedure")[1].endswith("Late")
+

@@ -76,3 +76,117 @@ def test_the_register_lists_received_dossiers_as_csv(client, world):
     response = client.get("/van-phong/ho-so/so-theo-doi.csv")
     text = response.content.decode("utf-8-sig")
     assert response["Content-Type"].startswith("text/csv") and dossier.code in text and "Mã hồ sơ" in text
+
+
+def _named(world, django_user_model):
+    """Officials with Vietnamese names, as the slip prints them."""
+    names = {
+        "receiver": "Lê Thị Thu",
+        "processor": "Trần Văn Bảo",
+        "head": "Phạm Minh Đức",
+        "signer": "Võ Thị Hằng",
+    }
+    for role, name in names.items():
+        django_user_model.objects.filter(pk=world["officials"][role].pk).update(last_name=name)
+        world["officials"][role].refresh_from_db()
+    return names
+
+
+def _walk(world, monkeypatch):
+    """Reception → hand-over → approval → signature → delivery on a fixed clock. The budgets of
+    1.004873: reception 2 h, verification 12 h, signature 4 h, delivery 2 h (office hours 07:30–11:30,
+    13:00–17:00; Tuesday 24/11/2026 is a day off)."""
+    import motcua.dossiers.services as services
+
+    clock = [datetime(2026, 11, 19, 16, 0, tzinfo=VN_TZ)]  # Thursday
+    monkeypatch.setattr(services, "now", lambda: clock[0])
+    dossier = _do(world, _submit(world), "receive")  # reception due Friday 20, 08:30
+    clock[0] = datetime(2026, 11, 19, 16, 30, tzinfo=VN_TZ)  # a day before: early
+    dossier = _do(world, dossier, "hand_over", to_person=world["officials"]["processor"])
+    clock[0] = datetime(2026, 11, 25, 9, 0, tzinfo=VN_TZ)  # verification was due Monday 23, 11:00: late
+    dossier = _do(world, dossier, "approve", role="head")
+    clock[0] = datetime(2026, 11, 25, 10, 0, tzinfo=VN_TZ)  # signature due the same day, 14:30
+    dossier = _do(world, dossier, "sign", role="signer")
+    clock[0] = datetime(2026, 11, 25, 11, 0, tzinfo=VN_TZ)  # delivery due the same day, 13:30
+    return _do(world, dossier, "deliver")
+
+
+def _at(day, hour, minute=0):
+    return datetime(2026, 11, day, hour, minute, tzinfo=VN_TZ)
+
+
+def test_the_control_slip_shows_every_step_with_who_when_and_its_own_outcome(
+    client, world, monkeypatch, django_user_model
+):
+    from motcua.dossiers.control import control_steps
+
+    names = _named(world, django_user_model)
+    dossier = _walk(world, monkeypatch)
+    steps = control_steps(dossier, dossier.events.order_by("at", "id"), now_at=_at(30, 8))
+    assert [(s.key, s.sender, s.receiver, s.started_at, s.due_at, s.ended_at, s.result) for s in steps] == [
+        (
+            "receive",
+            "Nguyễn Văn An",
+            names["receiver"],
+            _at(19, 16),
+            _at(20, 8, 30),
+            _at(19, 16, 30),
+            "early",
+        ),
+        ("verify", names["receiver"], names["processor"], _at(19, 16, 30), _at(23, 11), _at(25, 9), "late"),
+        ("sign", names["head"], names["signer"], _at(25, 9), _at(25, 14, 30), _at(25, 10), "on_time"),
+        ("deliver", names["signer"], names["receiver"], _at(25, 10), _at(25, 13, 30), _at(25, 11), "on_time"),
+    ]
+    sign_in_with_second_factor(client, world["officials"]["receiver"])
+    text = " ".join(text_of(client.get(f"/van-phong/ho-so/{dossier.pk}/phieu/control").content).split())
+    assert "Hạn trả kết quả ban đầu: 16 giờ 00, ngày 25/11/2026" in text
+    # the dossier as a whole is on time although one step was late (the original due date decides)
+    assert "Kết quả giải quyết hồ sơ (so với hạn ban đầu): Đúng hạn" in text
+    table = text[text.index("CÁC BƯỚC GIẢI QUYẾT") : text.index("DIỄN BIẾN HỒ SƠ")]
+    rows = [
+        ("Tiếp nhận, kiểm tra hồ sơ (2 giờ)", "Nguyễn Văn An", "Trước hạn"),
+        ("Công chức tư pháp - hộ tịch tra cứu dữ liệu hộ tịch, dân cư và xác minh (12 giờ)", "", "Trễ hạn"),
+        ("Lãnh đạo Ủy ban ký Giấy xác nhận (4 giờ)", names["signer"], "Đúng hạn"),
+        ("Trả kết quả (2 giờ)", names["receiver"], "Đúng hạn"),
+    ]
+    starts = [table.index(name) for name, _, _ in rows] + [len(table)]
+    for (name, who, outcome), begin, end in zip(rows, starts, starts[1:], strict=False):
+        row = table[begin:end]
+        assert outcome in row and who in row, (name, row)
+    assert "23:00" not in table  # times are local, never UTC
+    assert "11:00 23/11/2026" in table  # the verification's own due time
+
+
+def test_the_applicants_wait_moves_the_step_due_time_too(world, monkeypatch):
+    import motcua.dossiers.services as services
+    from motcua.dossiers.control import control_steps
+
+    clock = [_at(19, 8)]
+    monkeypatch.setattr(services, "now", lambda: clock[0])
+    dossier = _do(world, _submit(world), "receive")  # reception due 10:00
+    clock[0] = _at(19, 9)
+    dossier = _do(world, dossier, "request_supplement", items=[{"vi": "Ảnh chân dung"}])
+    clock[0] = _at(20, 9)  # a working day of waiting for the applicant
+    dossier = _do(world, dossier, "supplement_at_counter", note="Đã nhận ảnh")
+    clock[0] = _at(20, 9, 30)
+    dossier = _do(world, dossier, "hand_over", to_person=world["officials"]["processor"])
+    reception, verification, signature, delivery = control_steps(
+        dossier, dossier.events.order_by("at", "id"), now_at=_at(30, 8)
+    )
+    assert (reception.due_at, reception.result) == (_at(20, 10), "on_time")  # not late: it waited
+    assert verification.result == "open_late" and verification.ended_at is None  # due 23/11, 13:30
+    assert verification.result_label() == "Đang xử lý, đã quá hạn"
+    assert (signature.result, delivery.result) == ("not_reached", "not_reached")
+    assert signature.started_at is None and signature.result_label() == "Chưa đến bước này"
+
+
+def test_a_stopped_dossier_shows_the_step_it_stopped_in(world):
+    from motcua.core.time import now
+    from motcua.dossiers.control import control_outcome, control_steps
+
+    dossier = _do(world, _do(world, _submit(world), "receive"), "stop", note="Người nộp không bổ sung")
+    reception, *later = control_steps(dossier, dossier.events.order_by("at", "id"), now_at=now())
+    assert reception.result == "stopped" and reception.ended_at is not None
+    assert {s.result for s in later} == {"not_reached"}
+    assert control_outcome(dossier, now_at=now()).result == "not_judged"
+
