@@ -6,6 +6,7 @@ app_name = "desk"
 urlpatterns = [
     path("", desk_views.queue, name="queue"),
     path("so-theo-doi.csv", desk_views.register, name="register"),
+    path("so-theo-doi.xlsx", desk_views.register, {"fmt": "xlsx"}, name="register_xlsx"),
     path("tiep-nhan", counter_views.receive, name="counter"),
     path("<int:pk>/phieu/<slug:kind>", desk_views.slip, name="slip"),
     path("<int:pk>", desk_views.detail, name="dossier"),

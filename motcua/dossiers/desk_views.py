@@ -3,12 +3,14 @@ roles allow. Behind the back-office guard (password + second factor)."""
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -16,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from motcua.accounts.models import Membership
 from motcua.accounts.permissions import authorize
-from motcua.core.errors import MotcuaError, PermissionDenied
+from motcua.core.errors import MotcuaError, PermissionDenied, ValidationError
 from motcua.core.http import client_ip
 from motcua.core.time import VN_TZ, now, today
 from motcua.dossiers.control import control_outcome, control_steps
@@ -217,26 +219,74 @@ def slip(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     return _pdf_response(_dossier_or_404(request, pk), kind, request)
 
 
+def register_period(start: str, end: str, *, on: date) -> tuple[date, date]:
+    """The period of a register export: both dates inclusive, at most a year; this month by default."""
+    bad_date = ValidationError(
+        "Ngày không hợp lệ: hãy chọn ngày theo dạng ngày/tháng/năm.",
+        "That is not a valid date: choose a day as day/month/year.",
+        code="register_period",
+        field="tu",
+    )
+
+    def parse(value: str, default: date) -> date:
+        value = value.strip()[:20]
+        if not value:
+            return default
+        for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+            try:
+                day = datetime.strptime(value, pattern).date()  # noqa: DTZ007 - a calendar day, no time
+            except ValueError:
+                continue
+            if 2000 <= day.year <= 2100:
+                return day
+        raise bad_date
+
+    first = parse(start, on.replace(day=1))
+    last = parse(end, on)
+    if first > last:
+        raise ValidationError(
+            "Ngày bắt đầu phải trước hoặc bằng ngày kết thúc.",
+            "The first day must be on or before the last day.",
+            code="register_period",
+            field="tu",
+        )
+    try:
+        year_later = first.replace(year=first.year + 1)
+    except ValueError:  # 29 February
+        year_later = date(first.year + 1, 3, 1)
+    if last >= year_later:
+        raise ValidationError(
+            "Mỗi lần chỉ xuất sổ theo dõi tối đa một năm.",
+            "The register can be exported for at most one year at a time.",
+            code="register_period",
+            field="den",
+        )
+    return first, last
+
+
 @never_cache
 @require_GET
-def register(request: HttpRequest) -> HttpResponse:
-    """Form 07: the dossiers received by the official's agencies in a period, as CSV."""
-    from datetime import date as date_type
-    from datetime import timedelta
-
-    from motcua.dossiers.selectors import register_rows
-    from motcua.dossiers.slips import register_csv
+def register(request: HttpRequest, fmt: str = "csv") -> HttpResponse:
+    """Form 07: the dossiers received by the official's agencies in a period, as CSV or XLSX."""
+    from motcua.dossiers.selectors import register_agency_names, register_rows
+    from motcua.dossiers.slips import register_csv, register_xlsx
 
     try:
-        start = date_type.fromisoformat(request.GET.get("tu", ""))
-    except ValueError:
-        start = today().replace(day=1)
-    try:
-        end = date_type.fromisoformat(request.GET.get("den", ""))
-    except ValueError:
-        end = today()
-    end = min(end, start + timedelta(days=366))
+        start, end = register_period(request.GET.get("tu", ""), request.GET.get("den", ""), on=today())
+    except ValidationError as error:
+        messages.error(request, str(error))
+        kept = {key: request.GET.get(key, "")[:20] for key in ("tu", "den")}
+        return redirect(f"{reverse('desk:queue')}?{urlencode(kept)}#so-theo-doi")
     rows = register_rows(official=request.user, start=start, end=end, on=today())
+    name = f"so-theo-doi-{start:%Y%m%d}-{end:%Y%m%d}"
+    if fmt == "xlsx":
+        agencies = register_agency_names(official=request.user, on=today())
+        response = HttpResponse(
+            register_xlsx(rows, agencies=agencies, start=start, end=end),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+        return response
     response = HttpResponse(register_csv(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="so-theo-doi-{start:%Y%m%d}-{end:%Y%m%d}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     return response

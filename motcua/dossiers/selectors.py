@@ -220,3 +220,11 @@ def register_rows(*, official: Any, start: Any, end: Any, on: Any, limit: int = 
         .select_related("procedure_version")
         .order_by("received_at", "pk")[:limit]
     )
+
+
+def register_agency_names(*, official: Any, on: Any) -> list[str]:
+    """The names of the agencies whose register ``official`` may export (the title of form 07)."""
+    from motcua.accounts.selectors import agencies_granting
+
+    agencies = agencies_granting(official, "dossier.view", on=on)
+    return list(Agency.objects.filter(pk__in=agencies).order_by("name").values_list("name", flat=True))

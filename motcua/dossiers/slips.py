@@ -10,12 +10,13 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import font_roboto
 import segno
+from django.utils import translation
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
@@ -348,10 +349,39 @@ def _table(
                 row.cell(text or "")
 
 
+FORMULA_STARTS = ("=", "+", "-", "@")
+REGISTER_HEADS = (
+    ("STT", 6),
+    ("Mã hồ sơ", 26),
+    ("Thủ tục", 48),
+    ("Tổ chức, cá nhân", 28),
+    ("Tiếp nhận lúc", 17),
+    ("Hẹn trả", 17),
+    ("Trạng thái", 26),
+    ("Hoàn thành lúc", 17),
+)
+
+
 def _cell(value: Any) -> Any:
     """A spreadsheet never runs what an applicant typed as a formula."""
     text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else value
+    return "'" + text if text[:1] in FORMULA_STARTS else value
+
+
+def _register_rows(rows: Iterable[Dossier]) -> Iterable[list[Any]]:
+    """The register's rows: numbers, texts and local times (Vietnamese whatever the page's language)."""
+    with translation.override("vi"):
+        for number, dossier in enumerate(rows, start=1):
+            yield [
+                number,
+                dossier.code or dossier.reference,
+                dossier.procedure_version.name_vi,
+                dossier.applicant_name,
+                to_local(dossier.received_at) if dossier.received_at else None,
+                to_local(dossier.current_due_at) if dossier.current_due_at else None,
+                str(Status(dossier.status).label),
+                to_local(dossier.finished_at) if dossier.finished_at else None,
+            ]
 
 
 def register_csv(rows: Iterable[Dossier]) -> str:
@@ -359,31 +389,71 @@ def register_csv(rows: Iterable[Dossier]) -> str:
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
-    writer.writerow(
-        [
-            "STT",
-            "Mã hồ sơ",
-            "Thủ tục",
-            "Tổ chức, cá nhân",
-            "Tiếp nhận lúc",
-            "Hẹn trả",
-            "Trạng thái",
-            "Hoàn thành lúc",
-        ]
-    )
-    for number, dossier in enumerate(rows, start=1):
+    writer.writerow([head for head, _width in REGISTER_HEADS])
+    for values in _register_rows(rows):
         writer.writerow(
             [
-                _cell(number),
-                dossier.code or dossier.reference,
-                dossier.procedure_version.name_vi,
-                _cell(dossier.applicant_name),
-                to_local(dossier.received_at).strftime("%d/%m/%Y %H:%M") if dossier.received_at else "",
-                to_local(dossier.current_due_at).strftime("%d/%m/%Y %H:%M") if dossier.current_due_at else "",
-                Status(dossier.status).label,
-                to_local(dossier.finished_at).strftime("%d/%m/%Y %H:%M") if dossier.finished_at else "",
+                v.strftime("%d/%m/%Y %H:%M") if isinstance(v, datetime) else _cell("" if v is None else v)
+                for v in values
             ]
         )
+    return out.getvalue()
+
+
+def register_xlsx(rows: Iterable[Dossier], *, agencies: Iterable[str], start: date, end: date) -> bytes:
+    """Form 07 as an Excel workbook: a title with the agencies and the period, Vietnamese column
+    heads, times as real dates. Every text is stored as text, so a name like ``=HYPERLINK(…)`` is
+    shown, never run."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook(write_only=True)  # rows are streamed: a year of a busy centre stays small in memory
+    sheet = book.create_sheet("Sổ theo dõi hồ sơ")
+    for index, (_head, width) in enumerate(REGISTER_HEADS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A6"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.print_title_rows = "5:5"
+
+    def text(value: str, **style: Any) -> WriteOnlyCell:
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"  # never a formula, whatever the first character
+        if value[:1] in FORMULA_STARTS:
+            cell.quotePrefix = True  # and it stays text when someone edits the cell
+        for name, setting in style.items():
+            setattr(cell, name, setting)
+        return cell
+
+    sheet.append([text("SỔ THEO DÕI HỒ SƠ", font=Font(bold=True, size=14))])
+    sheet.append([text("Mẫu số 07", font=Font(italic=True, size=9))])
+    sheet.append([text("; ".join(agencies) or "—", font=Font(bold=True))])
+    sheet.append([text(f"Từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}")])
+    head_style = {
+        "font": Font(bold=True),
+        "fill": PatternFill("solid", fgColor="EEEEEE"),
+        "alignment": Alignment(wrap_text=True, vertical="center"),
+    }
+    sheet.append([text(head, **head_style) for head, _width in REGISTER_HEADS])
+    last = 5
+    for values in _register_rows(rows):
+        cells: list[Any] = []
+        for value in values:
+            if isinstance(value, datetime):
+                cell = WriteOnlyCell(sheet, value=value.replace(tzinfo=None))  # Excel has no time zones
+                cell.number_format = "dd/mm/yyyy hh:mm"
+                cells.append(cell)
+            elif isinstance(value, str):
+                cells.append(text(value))
+            else:
+                cells.append(value)
+        sheet.append(cells)
+        last += 1
+    sheet.auto_filter.ref = f"A5:{get_column_letter(len(REGISTER_HEADS))}{last}"
+    out = io.BytesIO()
+    book.save(out)
     return out.getvalue()
 
 

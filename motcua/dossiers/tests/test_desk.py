@@ -167,3 +167,37 @@ def test_the_dossier_page_shows_every_step_with_its_own_outcome(client, world, m
     english = client.get(f"/van-phong/ho-so/{dossier.pk}").content.decode()
     assert _rows_of(english, "Steps of the procedure")[1].endswith("Late")
 
+
+def test_the_queue_offers_the_register_as_excel_and_as_csv(client, world):
+    sign_in_with_second_factor(client, world["officials"]["receiver"])
+    html = client.get("/van-phong/ho-so/").content.decode()
+    assert (
+        'href="/van-phong/ho-so/so-theo-doi.xlsx"' in html
+        and 'href="/van-phong/ho-so/so-theo-doi.csv"' in html
+    )
+    assert "Sổ theo dõi hồ sơ (mẫu 07)" in html and 'formaction="/van-phong/ho-so/so-theo-doi.csv"' in html
+    assert client.get("/van-phong/ho-so/so-theo-doi.xlsx").content[:2] == b"PK"  # a zip: an Excel workbook
+    whole_year = client.get("/van-phong/ho-so/so-theo-doi.csv?tu=2025-01-01&den=2025-12-31")
+    assert whole_year.status_code == 200 and "20250101-20251231" in whole_year["Content-Disposition"]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "vi", "en"),
+    [
+        ("2026-11-30", "2026-11-01", "Ngày bắt đầu phải trước", "The first day must be on or before"),
+        ("2025-01-01", "2026-01-01", "tối đa một năm", "at most one year"),
+        ("2026-13-01", "2026-12-31", "Ngày không hợp lệ", "not a valid date"),
+        ("hôm qua", "", "Ngày không hợp lệ", "not a valid date"),
+        ("0001-01-01", "0001-01-02", "Ngày không hợp lệ", "not a valid date"),
+        ("2026-11-01", "9999-12-31", "Ngày không hợp lệ", "not a valid date"),
+    ],
+)
+def test_a_bad_register_period_is_explained_never_an_error(client, world, start, end, vi, en):
+    sign_in_with_second_factor(client, world["officials"]["receiver"])
+    for fmt in ("xlsx", "csv"):
+        response = client.get(f"/van-phong/ho-so/so-theo-doi.{fmt}", {"tu": start, "den": end}, follow=True)
+        assert response.status_code == 200 and response.redirect_chain
+        assert vi in response.content.decode() and not response["Content-Type"].startswith("text/csv")
+    client.cookies["motcua_lang"] = "en"
+    response = client.get("/van-phong/ho-so/so-theo-doi.xlsx", {"tu": start, "den": end}, follow=True)
+    assert en in response.content.decode()

