@@ -1,5 +1,7 @@
 """The counter: a receiver at any centre receives a dossier handed in by a citizen who is there
-(boundary-free), filling the same form; papers are checked against the originals and recorded."""
+(boundary-free), filling the same form. Each paper is checked against the original or scanned and
+uploaded (checked like the applicant's uploads); a form sent again makes no second dossier and no
+second set of scans."""
 
 from __future__ import annotations
 
@@ -20,9 +22,20 @@ from motcua.catalogue.selectors import procedure_list_in_force, procedure_versio
 from motcua.core.errors import MotcuaError, NotFound, ValidationError
 from motcua.core.time import today
 from motcua.dossiers.apply_views import form_sections
-from motcua.dossiers.drafts import clean_value
+from motcua.dossiers.drafts import (
+    MAX_FILES_PER_DOCUMENT,
+    clean_value,
+    counter_scan_remove,
+    counter_scan_upload,
+    counter_scans_pending,
+    upload_content,
+)
+from motcua.dossiers.models import Channel, Dossier, DossierFile
 from motcua.dossiers.services import dossier_receive_at_counter
 from motcua.places.models import AdministrativeUnit, Agency
+
+# The service's field names → the counter form's.
+FIELDS = {"personal_id": "applicant_personal_id"}
 
 
 @never_cache
@@ -45,9 +58,26 @@ def receive(request: HttpRequest) -> HttpResponse:
         except NotFound:
             messages.error(request, _("There is no such procedure in force."))
     present = AssistedSession.objects.filter(official=request.user, ended_at__isnull=True).first()
+    token = request.POST.get("form_token", "")[:64]
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
+    scan_errors: dict[str, list[str]] = {}
+    failed = False
     if request.method == "POST" and version is not None:
+        done = (
+            Dossier.objects.filter(
+                receiving_agency__in=counters, channel=Channel.COUNTER, submission_key=token
+            ).first()
+            if token
+            else None
+        )
+        if done is not None:  # the form sent again (a double click, a resent page): nothing new is made
+            messages.info(request, _("This form was already received as %(code)s.") % {"code": done.code})
+            return redirect("desk:dossier", pk=done.pk)
+        counter_scan_remove(
+            official=request.user, submission_key=token, file_ids=request.POST.getlist("remove_scan")[:50]
+        )
+        scan_errors = _keep_scans(request, version, token)
         fields = {f["key"]: f for s in version.data["form"]["sections"] for f in s["fields"]}
         for key, spec in fields.items():
             values[key], message = clean_value(spec, request.POST.get(key, ""))
@@ -56,10 +86,19 @@ def receive(request: HttpRequest) -> HttpResponse:
         name = " ".join(request.POST.get("applicant_name", "").split())
         personal_id = request.POST.get("applicant_personal_id", "").strip()
         try:
+            if scan_errors:
+                raise ValidationError(
+                    "Có tệp không được nhận; lý do ghi bên cạnh giấy tờ. Những gì đã nhập vẫn còn.",
+                    "A file was not accepted; the reason is next to the paper. What you typed is kept.",
+                    code="scan",
+                )
             validate_personal_id(personal_id)
             if not name:
                 raise ValidationError(
-                    "Hãy nhập họ tên người nộp.", "Enter the applicant's name.", code="name"
+                    "Hãy nhập họ tên người nộp.",
+                    "Enter the applicant's name.",
+                    code="name",
+                    field="applicant_name",
                 )
             if errors:
                 raise ValidationError(
@@ -73,13 +112,11 @@ def receive(request: HttpRequest) -> HttpResponse:
             ).first()
             if unit is None:
                 raise ValidationError(
-                    "Hãy chọn xã, phường giải quyết hồ sơ.", "Choose the commune that decides.", code="unit"
+                    "Hãy chọn xã, phường giải quyết hồ sơ.",
+                    "Choose the commune that decides.",
+                    code="unit",
+                    field="unit",
                 )
-            papers = {
-                d["key"]: {"paper": True}
-                for d in version.data["documents"]
-                if request.POST.get(f"paper-{d['key']}") == "on"
-            }
             dossier = dossier_receive_at_counter(
                 official=request.user,
                 agency=agency,
@@ -88,19 +125,22 @@ def receive(request: HttpRequest) -> HttpResponse:
                 applicant_name=name,
                 applicant_personal_id=personal_id,
                 data=values,
-                documents=papers,
+                documents={key: {"paper": True} for key in _ticked(request, version)},
                 unit=unit,
                 # The citizen's e-ID account follows the dossier only when the official checked that
                 # very person's identity (assisted mode): a typo never hands it to someone else.
                 applicant=User.objects.filter(personal_id=personal_id, oidc_subject__gt="").first()
                 if present is not None and present.personal_id == personal_id
                 else None,
-                submission_key=request.POST.get("form_token", "")[:64],
+                submission_key=token,
                 phone=request.POST.get("phone", "").strip()[:20],
             )
         except MotcuaError as error:
+            failed = True
             messages.error(request, str(error))
-            for item in getattr(error, "params", {}).get("missing", []):
+            if error.field:  # shown beside the field too
+                errors.setdefault(FIELDS.get(error.field, error.field), str(error))
+            for item in error.params.get("missing", []):
                 errors.setdefault(item["key"], _("Required."))
         else:
             messages.success(
@@ -119,11 +159,63 @@ def receive(request: HttpRequest) -> HttpResponse:
             "procedures": procedure_list_in_force(),
             "version": version,
             "sections": form_sections(version, values, errors) if version else [],
+            "papers": _papers(request, version, token, errors, scan_errors) if version else [],
             "units": units,
             "present": present,
             "post": request.POST,
-            "form_token": request.POST.get("form_token") or secrets.token_hex(16),
+            "form_token": token or secrets.token_hex(16),
             "errors": errors,
         },
-        status=400 if errors and request.method == "POST" else 200,
+        status=400 if failed else 200,
     )
+
+
+def _paper_documents(version: Any) -> list[dict[str, Any]]:
+    """The procedure's documents handed in on paper (the electronic declaration is the form itself)."""
+    return [d for d in version.data["documents"] if d["form"] != "electronic"]
+
+
+def _ticked(request: HttpRequest, version: Any) -> list[str]:
+    return [d["key"] for d in _paper_documents(version) if request.POST.get(f"paper-{d['key']}") == "on"]
+
+
+def _keep_scans(request: HttpRequest, version: Any, token: str) -> dict[str, list[str]]:
+    """Keep every scan sent with the form (checked like any upload); for each paper, why a file was
+    refused. The scans kept wait under the form's key, so a form sent back for a correction keeps them."""
+    refused: dict[str, list[str]] = {}
+    for document in _paper_documents(version):
+        for upload in request.FILES.getlist(f"scan-{document['key']}")[:MAX_FILES_PER_DOCUMENT]:
+            try:
+                counter_scan_upload(
+                    official=request.user,
+                    version=version,
+                    submission_key=token,
+                    document_key=document["key"],
+                    name=upload.name or "",
+                    content=upload_content(upload),
+                )
+            except MotcuaError as error:
+                refused.setdefault(document["key"], []).append(f"{upload.name}: {error}")
+    return refused
+
+
+def _papers(
+    request: HttpRequest,
+    version: Any,
+    token: str,
+    errors: dict[str, str],
+    scan_errors: dict[str, list[str]],
+) -> list[dict[str, Any]]:
+    kept: dict[str, list[DossierFile]] = {}
+    for scan in counter_scans_pending(official=request.user, submission_key=token):
+        kept.setdefault(scan.document_key, []).append(scan)
+    ticked = set(_ticked(request, version))
+    return [
+        {
+            "document": d,
+            "ticked": d["key"] in ticked,
+            "scans": kept.get(d["key"], []),
+            "errors": scan_errors.get(d["key"], []) or ([errors[d["key"]]] if d["key"] in errors else []),
+        }
+        for d in _paper_documents(version)
+    ]

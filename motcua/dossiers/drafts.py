@@ -204,17 +204,31 @@ def draft_upload(
     )
 
 
+@transaction.atomic
+def draft_file_remove(*, draft: DossierDraft, file_id: int) -> bool:
+    """Take an uploaded paper off the draft; the scan leaves the disk too. False when there is none."""
+    upload = draft.files.filter(pk=file_id).first()
+    if upload is None:
+        return False
+    upload.file.delete(save=False)
+    upload.delete()
+    return True
+
+
+@transaction.atomic
+def draft_use_submission_key(*, draft: DossierDraft, submission_key: str) -> None:
+    """Submit the draft under the client's idempotency key (the API's ``Idempotency-Key``)."""
+    if draft.submission_key != submission_key:
+        draft.submission_key = submission_key
+        draft.save(update_fields=["submission_key", "updated_at"])
+
+
 def checked_scan(content: bytes) -> tuple[str, int]:
     """A scanned paper's real type (sniffed from its content) and pages, or why it is refused."""
     if not content:
         raise ValidationError("Tệp trống.", "The file is empty.", code="empty", field="file")
     if len(content) > MAX_FILE_BYTES:
-        raise ValidationError(
-            "Tệp lớn hơn 10 MB; hãy quét ở độ phân giải thấp hơn.",
-            "The file is larger than 10 MB; scan at a lower resolution.",
-            code="too_large",
-            field="file",
-        )
+        raise _too_large()
     kind = _sniff(content[:16])
     if kind is None:
         raise ValidationError(
@@ -265,8 +279,87 @@ def _store(
         uploaded_by=actor,
     )
     upload.file.save("upload", ContentFile(content), save=False)
-    upload.save()
+    try:
+        with transaction.atomic():
+            upload.save()
+    except IntegrityError:  # the record is refused (a scan kept once): its file goes too
+        upload.file.delete(save=False)
+        raise
     return upload
+
+
+# --- scans at the counter -----------------------------------------------------------------------
+
+
+def counter_scans_pending(*, official: Any, submission_key: str) -> list[DossierFile]:
+    """The papers this receiver scanned with this reception form, not yet attached to a dossier."""
+    if not submission_key:
+        return []
+    return list(
+        DossierFile.objects.filter(
+            uploaded_by=official, counter_submission_key=submission_key, dossier__isnull=True
+        ).order_by("pk")
+    )
+
+
+@transaction.atomic
+def counter_scan_upload(
+    *, official: Any, version: Any, submission_key: str, document_key: str, name: str, content: bytes
+) -> DossierFile:
+    """A paper scanned at the counter before the dossier exists, checked exactly like the
+    applicant's uploads. It waits under the reception form's key until ``dossier_receive_at_counter``
+    attaches it; the same scan sent again with the same form is the one already kept."""
+    if not submission_key or len(submission_key) > 64:
+        raise ValidationError("Thiếu mã lần nộp.", "The submission key is missing.", code="submission_key")
+    papers = {d["key"] for d in version.data["documents"] if d["form"] != "electronic"}
+    if document_key not in papers:
+        raise ValidationError(
+            "Thủ tục không có giấy tờ này.", "The procedure has no such document.", code="document"
+        )
+    kind, pages = checked_scan(content)
+    kept = DossierFile.objects.filter(
+        uploaded_by=official, counter_submission_key=submission_key, document_key=document_key
+    )
+    digest = hashlib.sha256(content).hexdigest()
+    same = kept.filter(sha256=digest).first()
+    if same is not None:
+        return same
+    if kept.count() >= MAX_FILES_PER_DOCUMENT:
+        raise ValidationError(
+            f"Mỗi giấy tờ tối đa {MAX_FILES_PER_DOCUMENT} tệp.",
+            f"At most {MAX_FILES_PER_DOCUMENT} files per document.",
+            code="too_many_files",
+            field="file",
+        )
+    try:
+        return _store(
+            counter_submission_key=submission_key,
+            document_key=document_key,
+            name=name,
+            content=content,
+            kind=kind,
+            pages=pages,
+            actor=official,
+        )
+    except IntegrityError:  # the same scan, sent by a concurrent copy of the form
+        return kept.get(sha256=digest)
+
+
+@transaction.atomic
+def counter_scan_remove(*, official: Any, submission_key: str, file_ids: list[str]) -> int:
+    """Take back scans of this form the receiver has not yet received; anyone else's file, or one
+    already in a dossier, is left alone. The scans leave the disk too."""
+    ids = [int(i) for i in file_ids if i.isdecimal() and len(i) < 19]
+    if not submission_key or not ids:
+        return 0
+    removed = 0
+    for scan in DossierFile.objects.filter(
+        pk__in=ids, uploaded_by=official, counter_submission_key=submission_key, dossier__isnull=True
+    ):
+        scan.file.delete(save=False)
+        scan.delete()
+        removed += 1
+    return removed
 
 
 @transaction.atomic

@@ -240,10 +240,21 @@ class DossierFile(models.Model):
     sha256 = models.CharField(max_length=64, db_index=True)
     uploaded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # A paper scanned at the counter ("số hóa tại quầy"): the key of the reception form it was sent
+    # with. It waits under that key, seen only by the receiver, until the reception attaches it.
+    counter_submission_key = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("uploaded document")
         verbose_name_plural = _("uploaded documents")
+        constraints = [
+            # The same scan sent again with the same form (a resent page) is kept once.
+            models.UniqueConstraint(
+                fields=["uploaded_by", "counter_submission_key", "document_key", "sha256"],
+                condition=~models.Q(counter_submission_key=""),
+                name="dossier_file_once_per_counter_form",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.document_key}: {self.original_name}"

@@ -22,7 +22,15 @@ from motcua.core.time import now, to_local
 from motcua.dossiers.clock import calendar_for, dossier_timeliness, pause, resume, start_clock
 from motcua.dossiers.completeness import check_complete
 from motcua.dossiers.deadlines import timeliness
-from motcua.dossiers.models import Channel, Dossier, DossierCodeCounter, DossierEvent, Stage, Status
+from motcua.dossiers.models import (
+    Channel,
+    Dossier,
+    DossierCodeCounter,
+    DossierEvent,
+    DossierFile,
+    Stage,
+    Status,
+)
 from motcua.dossiers.selectors import competent_agencies_for, province_of
 from motcua.dossiers.states import TRANSITIONS
 from motcua.places.models import AdministrativeUnit, Agency
@@ -152,14 +160,31 @@ def dossier_receive_at_counter(
     submission_key: str = "",
 ) -> Dossier:
     """A receiver at any centre receives a dossier handed in at the counter (status 2 at once). The
-    form's ``submission_key`` makes a double click land on the first dossier."""
+    form's ``submission_key`` makes a double click land on the first dossier.
+
+    Each paper is satisfied by the receiver's tick (checked against the original) in ``documents``
+    or by the scans they sent with this form (``drafts.counter_scan_upload``), which the dossier
+    takes over here."""
     authorize(official, "dossier.start_assisted", agency)
+    submission_key = submission_key[:64]
     if submission_key:
         done = Dossier.objects.filter(
             receiving_agency=agency, submission_key=submission_key, channel=Channel.COUNTER
         ).first()
         if done is not None:
             return done
+    scans = (
+        list(
+            DossierFile.objects.filter(
+                uploaded_by=official, counter_submission_key=submission_key, dossier__isnull=True
+            ).order_by("pk")
+        )
+        if submission_key
+        else []
+    )
+    documents = {key: dict(value) for key, value in documents.items()}
+    for scan in scans:
+        documents.setdefault(scan.document_key, {}).setdefault("files", []).append(scan.pk)
     if not version.data.get("boundary_free") and agency.kind == Agency.Kind.COMMUNE_SERVICE_CENTRE:
         competent_unit = unit
         if agency.unit_id != competent_unit.pk and version.data["competent_level"] == "commune":
@@ -193,13 +218,35 @@ def dossier_receive_at_counter(
         status=Status.RECEIVED,
         data={**data, "documents": documents},
         submitted_at=at,
-        submission_key=submission_key[:64],
+        submission_key=submission_key,
     )
     start_clock(dossier, at=at)
     _open_first_step(dossier, at=at)
-    dossier.code = dossier_code_next(agency=agency, day=to_local(at).date())
-    dossier.save()
-    _record(dossier, "receive", actor=official, at=at, from_status=None, to_agency=current)
+    try:
+        with transaction.atomic():  # the code and the dossier together: a lost race takes no number
+            dossier.code = dossier_code_next(agency=agency, day=to_local(at).date())
+            dossier.save()
+    except IntegrityError:  # the same form, sent twice at once: the first one wins
+        if not submission_key:
+            raise
+        return Dossier.objects.get(
+            receiving_agency=agency, submission_key=submission_key, channel=Channel.COUNTER
+        )
+    DossierFile.objects.filter(pk__in=[scan.pk for scan in scans]).update(dossier=dossier)
+    _record(
+        dossier,
+        "receive",
+        actor=official,
+        at=at,
+        from_status=None,
+        to_agency=current,
+        payload={
+            "checked": sorted(key for key, value in documents.items() if value.get("paper")),
+            "scans": [
+                {"document": scan.document_key, "pages": scan.pages, "sha256": scan.sha256} for scan in scans
+            ],
+        },
+    )
     return dossier
 
 
