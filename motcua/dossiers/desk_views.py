@@ -23,7 +23,13 @@ from motcua.core.http import client_ip
 from motcua.core.time import VN_TZ, now, today
 from motcua.dossiers.control import control_outcome, control_steps
 from motcua.dossiers.models import Dossier, DossierFile
-from motcua.dossiers.selectors import QUEUES, desk_queue, dossier_actions_for, dossier_for_desk
+from motcua.dossiers.selectors import (
+    QUEUES,
+    colleagues_for_hand_over,
+    desk_queue,
+    dossier_actions_for,
+    dossier_for_desk,
+)
 from motcua.dossiers.services import dossier_transition
 from motcua.dossiers.slips import slip_links
 from motcua.dossiers.states import APPLICANT_ACTIONS, TRANSITIONS, action_label
@@ -44,34 +50,103 @@ def _english() -> bool:
     return (get_language() or "vi").startswith("en")
 
 
+HAND_OVER_QUEUES = {"processing", "mine", "near_due", "late"}  # dossiers in status 2 or 4
+BULK_LIMIT = 50  # one page of a queue
+
+
+def _queue_filters(params: Any) -> dict[str, Any]:
+    """The queue, search and filters of the page's address, cleaned (odd values mean "none")."""
+    name = params.get("q", "receive")
+    before, channel = params.get("truoc", ""), params.get("kenh", "")
+    procedure = params.get("tt", "")
+    return {
+        "queue": name if name in QUEUES else "receive",
+        "search": params.get("s", "")[:60],
+        "before": int(before) if before.isdecimal() and len(before) < 12 else None,
+        "procedure_code": procedure if len(procedure) == 8 and procedure[1:2] == "." else "",
+        "channel": int(channel) if channel in {"1", "2", "3"} else None,
+    }
+
+
 @never_cache
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
-    name = request.GET.get("q", "receive")
-    if name not in QUEUES:
-        name = "receive"
-    before = request.GET.get("truoc", "")
-    rows = desk_queue(
-        official=request.user,
-        queue=name,
-        on=today(),
-        now_at=now(),
-        search=request.GET.get("s", "")[:60],
-        before=int(before) if before.isdecimal() else None,
-    )
+    from motcua.accounts.selectors import agencies_granting
+    from motcua.catalogue.selectors import procedure_list_in_force
+    from motcua.dossiers.models import Channel
+
+    filters = _queue_filters(request.GET)
+    rows = desk_queue(official=request.user, on=today(), now_at=now(), **filters)
     english = _english()
+    hand_over_agencies = (
+        agencies_granting(request.user, "dossier.hand_over", on=today())
+        if filters["queue"] in HAND_OVER_QUEUES
+        else set()
+    )
+    kept = {k: v for k, v in request.GET.items() if k in ("q", "s", "tt", "kenh") and v}
     return render(
         request,
         "dossiers/desk_queue.html",
         {
-            "queue": name,
+            **filters,
             "queues": [(key, QUEUE_NAMES[key][1 if english else 0]) for key in QUEUES],
             "rows": rows,
-            "search": request.GET.get("s", "")[:60],
-            "next_before": rows[-1].pk if len(rows) == 50 else None,
+            "procedures": sorted(
+                ((p.code, p.name_en if english else p.name_vi) for p in procedure_list_in_force()),
+                key=lambda item: item[1],
+            ),
+            "channels": Channel.choices,
+            "colleagues": colleagues_for_hand_over(agency_ids=hand_over_agencies, on=today())
+            if hand_over_agencies
+            else [],
+            "here": urlencode(kept),
+            "next_page": urlencode({**kept, "truoc": rows[-1].pk}) if len(rows) == 50 else "",
             "now": now(),
         },
     )
+
+
+@require_POST
+def hand_over_many(request: HttpRequest) -> HttpResponse:
+    """Hand the dossiers ticked on a queue page to one person ("chuyển xử lý hàng loạt"): each one is
+    its own transition with its own checks, so one refusal does not hold up the others."""
+    from motcua.accounts.models import User
+
+    back = f"{reverse('desk:queue')}?{request.POST.get('here', '')[:300]}"
+    ids = [int(i) for i in request.POST.getlist("ids")[:BULK_LIMIT] if i.isdecimal() and len(i) < 12]
+    person_id = request.POST.get("to_person", "")
+    person = (
+        User.objects.filter(pk=int(person_id), is_active=True).first()
+        if person_id.isdecimal() and len(person_id) < 12
+        else None
+    )
+    if not ids or person is None:
+        messages.error(request, _("Tick the dossiers and choose who takes them over."))
+        return redirect(back)
+    done, refused = [], []
+    for dossier in Dossier.objects.filter(pk__in=ids).order_by("pk"):
+        label = dossier.code or dossier.reference
+        try:
+            dossier_transition(
+                actor=request.user,
+                dossier=dossier,
+                action="hand_over",
+                to_person=person,
+                ip=client_ip(request),
+            )
+        except MotcuaError as error:
+            refused.append(f"{label}: {error}")
+        else:
+            done.append(label)
+    if done:
+        messages.success(
+            request,
+            _("Handed over to %(person)s: %(codes)s.")
+            % {"person": person.full_name, "codes": ", ".join(done)},
+        )
+    for line in refused:
+        messages.error(request, _("Not handed over — %(reason)s") % {"reason": line})
+    return redirect(back)
 
 
 def _dossier_or_404(request: HttpRequest, pk: int) -> Dossier:
@@ -128,9 +203,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     overall = control_outcome(dossier, now_at=now())
     actions = dossier_actions_for(request.user, dossier, official=True)
     colleagues = (
-        Membership.objects.filter(agency=dossier.current_agency, valid_from__lte=today())
-        .exclude(valid_to__lt=today())
-        .select_related("user", "role")
+        colleagues_for_hand_over(agency_ids=[dossier.current_agency_id], on=today())
         if "hand_over" in actions
         else []
     )
@@ -146,7 +219,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "overall": overall,
             "overall_label": overall.result_label(english=english),
             "actions": [(a, TRANSITIONS[a].en if english else TRANSITIONS[a].vi) for a in actions],
-            "colleagues": sorted({m.user for m in colleagues}, key=lambda u: u.full_name),
+            "colleagues": colleagues,
             "slips": slip_links(dossier, english=english),
             "supplement_files": [f for f in files.values() if f.document_key == "supplement"],
         },

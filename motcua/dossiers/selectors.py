@@ -142,10 +142,19 @@ PAGE_SIZE = 50
 
 
 def desk_queue(
-    *, official: Any, queue: str, on: Any, now_at: Any, search: str = "", before: int | None = None
+    *,
+    official: Any,
+    queue: str,
+    on: Any,
+    now_at: Any,
+    search: str = "",
+    before: int | None = None,
+    procedure_code: str = "",
+    channel: int | None = None,
 ) -> list[Dossier]:
     """One page of a desk queue for the agencies where ``official`` may view dossiers: newest first,
-    keyset-paginated on id (``before``), never an unbounded COUNT."""
+    keyset-paginated on id (``before``), never an unbounded COUNT; narrowed to one procedure or one
+    channel when asked."""
     from datetime import timedelta
 
     from django.db.models import Q
@@ -181,6 +190,10 @@ def desk_queue(
             | Q(applicant_personal_id=term)
             | Q(applicant_name__icontains=term)
         )
+    if procedure_code:
+        rows = rows.filter(procedure_code=procedure_code)
+    if channel:
+        rows = rows.filter(channel=channel)
     if before:
         rows = rows.filter(pk__lt=before)
     return list(
@@ -228,3 +241,22 @@ def register_agency_names(*, official: Any, on: Any) -> list[str]:
 
     agencies = agencies_granting(official, "dossier.view", on=on)
     return list(Agency.objects.filter(pk__in=agencies).order_by("name").values_list("name", flat=True))
+
+
+def colleagues_for_hand_over(*, agency_ids: Any, on: Any) -> list[Any]:
+    """The people who, on ``on``, hold a role that handles dossiers in one of ``agency_ids``: whom a
+    dossier can be handed to (the service checks the dossier's own agency again)."""
+    from motcua.accounts.models import Membership
+
+    handling = {"dossier.process", "dossier.approve", "dossier.sign", "dossier.hand_over"}
+    memberships = (
+        Membership.objects.filter(agency_id__in=list(agency_ids), valid_from__lte=on)
+        .exclude(valid_to__lt=on)
+        .select_related("user", "role")
+    )
+    people = {
+        m.user_id: m.user
+        for m in memberships
+        if m.user.is_active and handling & set(m.role.permissions or [])
+    }
+    return sorted(people.values(), key=lambda u: (u.full_name, u.pk))

@@ -130,14 +130,15 @@ def test_citizen_applies_online_and_officials_of_two_wards_see_it_through(
     hand_over.get_by_role("button", name="Chuyển xử lý").click()
     page.screenshot(path=screenshots / "desk-dossier.png", full_page=True)
 
-    # The processor checks it and hands it to the head, who approves; the signer signs.
+    # The processor ticks it in their queue and hands it to the head, who approves; the signer signs.
     _sign_in(page, live_server.url, processor)
     page.goto(f"{live_server.url}/van-phong/ho-so/?q=mine")
-    page.get_by_role("link", name=code).click()
-    hand_over = page.locator("form", has=page.get_by_role("heading", name="Chuyển xử lý"))
-    hand_over.get_by_label("Chuyển cho").select_option(label="home.head")
-    hand_over.get_by_role("button", name="Chuyển xử lý").click()
-    expect(page.get_by_role("status").first).to_contain_text("Đã thực hiện: Chuyển xử lý")
+    page.get_by_label(f"Chọn {code}").check()
+    bulk = page.get_by_role("group", name="Chuyển xử lý các hồ sơ đã chọn")
+    bulk.get_by_label("Chuyển cho").select_option(label="home.head")
+    page.screenshot(path=screenshots / "desk-bulk-hand-over.png", full_page=True)
+    bulk.get_by_role("button", name="Chuyển xử lý các hồ sơ đã chọn").click()
+    expect(page.get_by_role("status").first).to_contain_text(f"Đã chuyển cho home.head: {code}")
     _sign_in(page, live_server.url, head)
     page.goto(f"{live_server.url}/van-phong/ho-so/?q=mine")
     page.get_by_role("link", name=code).click()

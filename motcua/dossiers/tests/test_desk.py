@@ -201,3 +201,60 @@ def test_a_bad_register_period_is_explained_never_an_error(client, world, start,
     client.cookies["motcua_lang"] = "en"
     response = client.get("/van-phong/ho-so/so-theo-doi.xlsx", {"tu": start, "den": end}, follow=True)
     assert en in response.content.decode()
+
+
+def test_a_queue_narrows_to_a_procedure_and_a_channel(client, world):
+    online = _submit(world, key="online")
+    _do(world, online, "receive")
+    sign_in_with_second_factor(client, world["officials"]["receiver"])
+    code = Dossier.objects.get(pk=online.pk).code
+    assert (
+        code
+        in client.get(
+            "/van-phong/ho-so/", {"q": "processing", "tt": "1.004873", "kenh": "2"}
+        ).content.decode()
+    )
+    assert code not in client.get("/van-phong/ho-so/", {"q": "processing", "kenh": "1"}).content.decode()
+    assert code not in client.get("/van-phong/ho-so/", {"q": "processing", "tt": "1.001193"}).content.decode()
+    odd = client.get(
+        "/van-phong/ho-so/", {"q": "processing", "tt": "'; drop", "kenh": "9", "truoc": "9" * 40}
+    )
+    assert odd.status_code == 200  # odd filters mean none
+
+
+def test_ticked_dossiers_are_handed_over_together_and_each_refusal_is_named(client, world):
+    received = []
+    for n in range(3):
+        dossier = _submit(world, key=f"bulk{n}")
+        _do(world, dossier, "receive")
+        received.append(Dossier.objects.get(pk=dossier.pk))
+    waiting = _submit(world, key="still-online")  # status 1: not yet received, cannot be handed over
+    foreign = _submit(world, key="elsewhere")
+    foreign_code = foreign.reference
+    sign_in_with_second_factor(client, world["officials"]["receiver"])
+    page = client.get("/van-phong/ho-so/", {"q": "processing"}).content.decode()
+    assert "Chuyển xử lý các hồ sơ đã chọn" in page and f'value="{received[0].pk}"' in page
+    processor = world["officials"]["processor"]
+    response = client.post(
+        "/van-phong/ho-so/chuyen-xu-ly",
+        {"ids": [d.pk for d in received] + [waiting.pk], "to_person": processor.pk, "here": "q=processing"},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == "/van-phong/ho-so/?q=processing"
+    html = response.content.decode()
+    assert "Đã chuyển cho" in html and all(d.code in html for d in received)
+    assert f"Không chuyển được — {waiting.reference}" in html
+    assert {d.assignee_id for d in Dossier.objects.filter(pk__in=[d.pk for d in received])} == {processor.pk}
+    assert Dossier.objects.get(pk=waiting.pk).status == Status.SUBMITTED
+    # Someone of another agency gets nothing handed over, and a person who handles no dossiers
+    # there cannot be chosen.
+    sign_in_with_second_factor(client, world["stranger"])
+    client.post("/van-phong/ho-so/chuyen-xu-ly", {"ids": [foreign.pk], "to_person": world["stranger"].pk})
+    assert Dossier.objects.get(pk=foreign.pk).assignee_id is None and foreign_code
+    sign_in_with_second_factor(client, world["officials"]["receiver"])
+    _do(world, foreign, "receive")
+    leader = world["officials"]["leader"]
+    html = client.post(
+        "/van-phong/ho-so/chuyen-xu-ly", {"ids": [foreign.pk], "to_person": leader.pk}, follow=True
+    ).content.decode()
+    assert "không có vai trò xử lý hồ sơ" in html and Dossier.objects.get(pk=foreign.pk).assignee_id is None
