@@ -239,7 +239,7 @@ def test_a_counter_dossier_with_a_supplement_request_and_the_papers_brought_back
     expect(papers).to_contain_text("GXN tình trạng hôn nhân 2024.pdf (2 trang")
     with page.expect_download() as download:
         papers.get_by_role("link", name=re.compile("GXN tình trạng hôn nhân 2024.pdf")).click()
-    assert open(download.value.path(), "rb").read().startswith(b"%PDF-")
+    assert download.value.path().read_bytes().startswith(b"%PDF-")
 
     supplement = page.locator("form", has=page.get_by_role("heading", name="Yêu cầu bổ sung"))
     supplement.get_by_label(re.compile("Mọi thành phần cần bổ sung")).fill(
