@@ -117,6 +117,9 @@ def control_steps(dossier: Dossier, events: Iterable[DossierEvent], *, now_at: d
             taken.append(current)
         elif current is not None and event.step_due_at:
             current.due_at = event.step_due_at  # moved by the time spent waiting for the applicant
+            taker = _name(event.to_person) if event.action == "hand_over" else ""
+            if taker and taker not in current.receiver.split(", "):  # a colleague took it within the step
+                current.receiver = f"{current.receiver}, {taker}" if current.receiver else taker
     if current is not None:
         late = current.due_at is not None and now_at > current.due_at
         current.result = "open_late" if late else "open"

@@ -408,36 +408,59 @@ def _on_hand_over(dossier: Dossier, *, at: datetime, to_person: Any, to_agency: 
             code="to_person",
             field="to_person",
         )
-    if not _works_on_dossiers(to_person, to_agency or dossier.current_agency):
+    roles = _handling_roles(to_person, to_agency or dossier.current_agency)
+    if not roles:
         raise ValidationError(
             "Người nhận không có vai trò xử lý hồ sơ tại cơ quan này.",
             "The person has no role that handles dossiers in this agency.",
             code="to_person",
             field="to_person",
         )
-    step = _next_step(dossier)
-    closed = _close_step(dossier, at=at)
+    step = _step_for(dossier, roles)
     dossier.assignee = to_person
     if to_agency is not None:
         dossier.current_agency = to_agency
+    if step is None:  # a colleague takes it over within the step in hand, on the same budget
+        return {"step": dossier.step_key, "within_step": True}
+    closed = _close_step(dossier, at=at)
     _open_step(dossier, step, at=at)
-    return {"step": step["key"] if step else "", **closed}
+    return {"step": step["key"], **closed}
 
 
-def _works_on_dossiers(person: Any, agency: Agency | None) -> bool:
-    """Whether ``person`` holds, today, a role in ``agency`` that handles dossiers (one query)."""
+def _handling_roles(person: Any, agency: Agency | None) -> set[str]:
+    """The keys of the roles ``person`` holds today in ``agency`` that handle dossiers (one query)."""
     from motcua.accounts.selectors import memberships_in_force
     from motcua.core.time import today
 
     if agency is None:
-        return False
+        return set()
     handling = {"dossier.process", "dossier.approve", "dossier.sign", "dossier.hand_over"}
     roles = (
         memberships_in_force(person, on=today())
         .filter(agency=agency)
-        .values_list("role__permissions", flat=True)
+        .values_list("role__key", "role__permissions")
     )
-    return any(handling & set(permissions or []) for permissions in roles)
+    return {key for key, permissions in roles if handling & set(permissions or [])}
+
+
+def _step_for(dossier: Dossier, roles: set[str]) -> dict[str, Any] | None:
+    """The step a hand-over to someone holding ``roles`` starts: the first later step of the
+    procedure done by one of those roles; None — the step in hand goes on — when the person works on
+    that step or on none later (a head of department reviewing before the signature). The first
+    hand-over after reception always starts the next step."""
+    steps = dossier.procedure_version.data.get("steps") or []
+    keys = [s["key"] for s in steps]
+    if not steps:
+        return None
+    if dossier.step_key not in keys:
+        return _next_step(dossier)
+    position = keys.index(dossier.step_key)
+    later = [s for s in steps[position + 1 :] if s.get("role") in roles]
+    if later:
+        return later[0]
+    if position == 0:  # reception ends with the first hand-over, whoever takes the dossier
+        return _next_step(dossier)
+    return None
 
 
 # --- steps (form 06): each has its own budget; the event that ends one keeps its outcome -------

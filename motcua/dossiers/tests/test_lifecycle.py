@@ -429,3 +429,27 @@ def test_the_applicant_sends_a_scan_with_the_supplement(client, world):
     upload = DossierFile.objects.get()
     assert dossier.status == Status.RECEIVED and dossier.data["supplement.file"] == upload.pk
     assert upload.dossier == dossier and upload.document_key == "supplement"
+
+
+def test_a_hand_over_starts_the_step_of_the_person_who_takes_it(world):
+    """Receiver → processor starts verification; the head reviews within it (no step of theirs);
+    approval starts the signature; a colleague taking the dossier over stays in the same step."""
+    from motcua.core.time import now
+    from motcua.dossiers.control import control_steps
+
+    dossier = _do(world, _submit(world), "receive")
+    assert dossier.step_key == "receive"
+    officials = world["officials"]
+    dossier = _do(world, dossier, "hand_over", to_person=officials["processor"])
+    assert dossier.step_key == "verify"
+    verify_due = dossier.step_due_at
+    dossier = _do(world, dossier, "hand_over", role="processor", to_person=officials["head"])
+    assert dossier.step_key == "verify" and dossier.step_due_at == verify_due
+    assert dossier.assignee == officials["head"]
+    event = dossier.events.order_by("-id").first()
+    assert event.payload["within_step"] is True and "closed_step" not in event.payload
+    dossier = _do(world, dossier, "approve", role="head")
+    assert dossier.step_key == "sign"
+    steps = {s.key: s for s in control_steps(dossier, dossier.events.all(), now_at=now())}
+    assert steps["verify"].receiver == f"{officials['processor'].full_name}, {officials['head'].full_name}"
+    assert steps["verify"].outcome in ("early", "on_time") and steps["sign"].result == "open"
