@@ -34,6 +34,7 @@ from motcua.dossiers.models import (
 from motcua.dossiers.selectors import competent_agencies_for, province_of
 from motcua.dossiers.states import TRANSITIONS
 from motcua.places.models import AdministrativeUnit, Agency
+from motcua.registries.officials import verification_case_move_to_dossier
 
 # Sent inside the transaction of every transition: dossier, event. Receivers write with it.
 dossier_event = Signal()
@@ -140,6 +141,7 @@ def dossier_submit_online(
     except IntegrityError:  # the same submission, racing: the first one wins
         return Dossier.objects.get(applicant=applicant, submission_key=submission_key)
     _record(dossier, "submit", actor=applicant, at=at, from_status=None, to_agency=current)
+    verification_case_move_to_dossier(dossier=dossier, actor=applicant)
     return dossier
 
 
@@ -247,6 +249,7 @@ def dossier_receive_at_counter(
             ],
         },
     )
+    verification_case_move_to_dossier(dossier=dossier, actor=official)
     return dossier
 
 

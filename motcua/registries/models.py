@@ -242,6 +242,16 @@ class VerificationCase(models.Model):
     agency = models.ForeignKey(
         "places.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The centre that handles the dossier for the competent agency (a commune's centre for its
+    # People's Committee): its officials work the case too (decision 0009).
+    handling_agency = models.ForeignKey(
+        "places.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The dossier that took the case over. A plain id and code, not a foreign key: registries sits
+    # below dossiers and never depends on it (DESIGN.md, decision 0009).
+    dossier_id = models.PositiveBigIntegerField(_("dossier"), null=True, blank=True, db_index=True)
+    dossier_code = models.CharField(_("dossier code"), max_length=40, blank=True)
+    moved_at = models.DateTimeField(_("moved to the competent agency at"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=15, choices=Status.choices, default=Status.OPEN)
     opened_at = models.DateTimeField(_("opened at"), auto_now_add=True, db_index=True)
     resolved_by = models.ForeignKey(

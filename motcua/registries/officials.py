@@ -25,6 +25,18 @@ class DossierPeople(DossierAccess, Protocol):
     registry_subjects: set[str]  # the personal identification numbers the dossier is about
 
 
+class SubmittedDossier(Protocol):
+    """What a verification case needs to know of the dossier that takes it over (dossiers' model)."""
+
+    pk: int
+    code: str | None
+    reference: str
+    applicant_id: int | None
+    procedure_code: str
+    competent_agency: Agency
+    current_agency: Agency | None
+
+
 def registry_read_for_dossier(*, official: Any, dossier: DossierPeople, personal_id: str) -> dict | None:
     """An official reads the registry record of one of a dossier's people; logged in that person's
     access log with the dossier as purpose. Nobody else's record, and no dossier, no read."""
@@ -56,16 +68,24 @@ def _resolving_agencies(official: Any) -> set[int]:
 
 
 def verification_queue(official: Any) -> QuerySet[VerificationCase]:
-    """Cases for the official's agencies; cases not yet tied to a dossier's competent agency wait at
-    the province's public administration centre."""
+    """Cases for the official's agencies (and the centres handling their dossiers); cases not yet
+    tied to a dossier's competent agency wait at the province's public administration centre."""
     agencies = _resolving_agencies(official)
-    scope = Q(agency_id__in=agencies) | Q(agency__parent_id__in=agencies)  # as authorize: and the units below
+    scope = (
+        Q(agency_id__in=agencies)
+        | Q(agency__parent_id__in=agencies)  # as authorize: and the agencies below
+        | Q(handling_agency_id__in=agencies)
+    )
     if Agency.objects.filter(pk__in=agencies, kind=Agency.Kind.PROVINCIAL_SERVICE_CENTRE).exists():
         scope |= Q(agency__isnull=True)
-    return VerificationCase.objects.filter(scope).select_related("applicant", "resolved_by")
+    return VerificationCase.objects.filter(scope).select_related(
+        "applicant", "resolved_by", "agency", "handling_agency"
+    )
 
 
 def _case_agency(official: Any, case: VerificationCase) -> Agency:
+    if case.handling_agency_id is not None and case.handling_agency_id in _resolving_agencies(official):
+        return case.handling_agency
     if case.agency_id is not None:
         return case.agency
     centre = Agency.objects.filter(
@@ -132,5 +152,50 @@ def verification_case_resolve(
         user=case.applicant,
         template="verification_resolved",
         context={"case": case, "verified": verified},
+    )
+    return case
+
+
+@transaction.atomic
+def verification_case_move_to_dossier(
+    *, dossier: SubmittedDossier, actor: Any, ip: str | None = None
+) -> VerificationCase | None:
+    """When the applicant's dossier is submitted (or received at a counter for their checked
+    identity), their open case for its procedure leaves the province's centre for the dossier's
+    competent agency, and the centre handling the dossier for it, tied to the dossier (decision
+    0007: the case waits at the province only until a dossier names the agency that relies on it).
+    Audited. A case already tied to a dossier stays with it; None when there is nothing to move."""
+    if dossier.applicant_id is None:
+        return None
+    case = (
+        VerificationCase.objects.select_for_update()
+        .filter(
+            applicant_id=dossier.applicant_id,
+            procedure_code=dossier.procedure_code,
+            status=VerificationCase.Status.OPEN,
+            dossier_id__isnull=True,
+        )
+        .first()
+    )
+    if case is None:
+        return None
+    before = case.agency
+    case.agency, case.handling_agency = dossier.competent_agency, dossier.current_agency
+    case.dossier_id, case.dossier_code = dossier.pk, (dossier.code or dossier.reference)[:40]
+    case.moved_at = now()
+    case.save(update_fields=["agency", "handling_agency", "dossier_id", "dossier_code", "moved_at"])
+    audit_record(
+        actor=actor,
+        action="registry.verification_moved",
+        object_type="verification_case",
+        object_id=case.pk,
+        ip=ip,
+        payload={
+            "from": before.electronic_id if before else "province_centre",
+            "to": case.agency.electronic_id,
+            "handled_by": case.handling_agency.electronic_id if case.handling_agency else None,
+            "dossier": case.dossier_code,
+            "procedure": case.procedure_code,
+        },
     )
     return case

@@ -203,6 +203,7 @@ def _context(request: HttpRequest, version: Any, stored: Prefill | None) -> dict
     context["store_answered"] = answered
     context["case"] = (
         VerificationCase.objects.filter(applicant=request.user, procedure_code=version.code)
+        .select_related("agency")
         .order_by("-opened_at")
         .first()
     )
