@@ -191,6 +191,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "document": d,
             "files": [files[i] for i in documents.get(d["key"], {}).get("files", []) if i in files],
             "reused": documents.get(d["key"], {}).get("reused"),
+            "paper": bool(documents.get(d["key"], {}).get("paper")),
         }
         for d in definition["documents"]
     ]

@@ -85,11 +85,16 @@ def test_a_receiver_receives_a_dossier_handed_in_at_the_counter(client, world):
     assert response.status_code == 400 and "Trần Thị Bình" in response.content.decode()  # kept
     assert not Dossier.objects.exists()
     data = {k: ("on" if v is True else v) for k, v in _data(world).items()}
-    response = client.post("/van-phong/ho-so/tiep-nhan", {**form, **data}, follow=True)
+    response = client.post(
+        "/van-phong/ho-so/tiep-nhan", {**form, **data, "paper-previous_certificate": "on"}, follow=True
+    )
     dossier = Dossier.objects.get()
     assert dossier.status == Status.RECEIVED and dossier.code.startswith(world["centre"].electronic_id)
     assert dossier.channel == 1 and dossier.receiving_agency == world["centre"]
-    assert dossier.code in response.content.decode()
+    html = response.content.decode()
+    assert dossier.code in html
+    certificate = html[html.index("Giấy xác nhận tình trạng hôn nhân đã được cấp trước đây") :][:400]
+    assert "đã được đối chiếu bản chính tại quầy" in certificate
 
 
 def test_the_counter_form_makes_one_dossier_and_links_an_account_only_after_the_identity_check(
