@@ -48,6 +48,7 @@ from motcua.dossiers.selectors import (
 )
 from motcua.dossiers.services import dossier_transition
 from motcua.dossiers.states import APPLICANT_NOTES, TRANSITIONS, action_label
+from motcua.places.models import Agency
 from motcua.registries.selectors import prefill_of
 from motcua.registries.services import PrefilledForm
 
@@ -151,6 +152,12 @@ class ActionIn(Schema):
     note: str = Field("", max_length=2000, description="The reason, where the action needs one.")
     to_person_id: int | None = Field(
         None, ge=1, le=2**53, description="hand_over: who takes the dossier over."
+    )
+    to_agency_id: int | None = Field(
+        None, ge=1, le=2**53, description="hand_over: the deciding agency, when the person works there."
+    )
+    method: Literal["counter", "post", "online"] = Field(
+        "counter", description="deliver: at a counter, by post, or online."
     )
     new_due_on: date | None = Field(None, description="apologise: the new appointment date.")
     items: list[SupplementItem] = Field(
@@ -383,6 +390,12 @@ def act_on_dossier(request: HttpRequest, body: ActionIn, key: str = DOSSIER_KEY)
     kwargs: dict[str, Any] = {"note": body.note, "ip": client_ip(request)}
     if body.action == "hand_over" and body.to_person_id is not None:
         kwargs["to_person"] = User.objects.filter(pk=body.to_person_id, is_active=True).first()
+        if body.to_agency_id is not None and body.to_agency_id != dossier.current_agency_id:
+            kwargs["to_agency"] = (
+                Agency.objects.filter(pk=body.to_agency_id).first() or dossier.competent_agency
+            )
+    if body.action == "deliver":
+        kwargs["data"] = {"method": body.method}
     if body.action == "request_supplement":
         kwargs["items"] = [item.dict() for item in body.items]
     if body.action == "apologise" and body.new_due_on is not None:

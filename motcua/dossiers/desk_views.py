@@ -203,8 +203,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     overall = control_outcome(dossier, now_at=now())
     actions = dossier_actions_for(request.user, dossier, official=True)
+    # Whom to hand over to: the agency handling the dossier, then the one deciding it (a department).
     colleagues = (
-        colleagues_for_hand_over(agency_ids=[dossier.current_agency_id], on=today())
+        [
+            (agency, colleagues_for_hand_over(agency_ids=[agency.pk], on=today()))
+            for agency in dict.fromkeys([dossier.current_agency, dossier.competent_agency])
+            if agency is not None
+        ]
         if "hand_over" in actions
         else []
     )
@@ -220,7 +225,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "overall": overall,
             "overall_label": overall.result_label(english=english),
             "actions": [(a, TRANSITIONS[a].en if english else TRANSITIONS[a].vi) for a in actions],
-            "colleagues": colleagues,
+            "colleagues": [(agency, people) for agency, people in colleagues if people],
             "slips": slip_links(dossier, english=english),
             "supplement_files": [f for f in files.values() if f.document_key == "supplement"],
         },
@@ -235,15 +240,21 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     note = request.POST.get("note", "")[:2000]
     kwargs: dict[str, Any] = {"note": note, "ip": client_ip(request)}
     if action == "hand_over":
-        person = request.POST.get("to_person", "")
-        kwargs["to_person"] = (
+        agency_id, _sep, person_id = request.POST.get("to_person", "").partition(":")
+        chosen = (
             Membership.objects.filter(
-                agency=dossier.current_agency, user_id=person if person.isdecimal() else 0
+                agency_id__in=[dossier.current_agency_id, dossier.competent_agency_id],
+                agency_id=int(agency_id) if agency_id.isdecimal() and len(agency_id) < 12 else 0,
+                user_id=int(person_id) if person_id.isdecimal() and len(person_id) < 12 else 0,
             )
-            .select_related("user")
+            .select_related("user", "agency")
             .first()
         )
-        kwargs["to_person"] = kwargs["to_person"].user if kwargs["to_person"] else None
+        kwargs["to_person"] = chosen.user if chosen else None
+        if chosen is not None and chosen.agency_id != dossier.current_agency_id:
+            kwargs["to_agency"] = chosen.agency
+    if action == "deliver":
+        kwargs["data"] = {"method": request.POST.get("method", "counter")[:10]}
     if action == "supplement_at_counter":
         kwargs["data"] = {"supplement.counter": note}
     if action == "request_supplement":

@@ -302,6 +302,7 @@ def dossier_transition(
         )
     at = now()
     from_status, from_stage = dossier.status, dossier.stage
+    from_agency = dossier.current_agency  # before a hand-over moves it
     payload: dict[str, Any] = {}
     handler = _HANDLERS.get(action)
     if handler is not None:
@@ -335,6 +336,7 @@ def dossier_transition(
         at=at,
         from_status=from_status,
         from_stage=from_stage,
+        from_agency=from_agency,
         to_agency=to_agency or dossier.current_agency,
         to_person=to_person,
         note=note,
@@ -409,6 +411,13 @@ def _on_hand_over(dossier: Dossier, *, at: datetime, to_person: Any, to_agency: 
             "Hãy chọn người nhận xử lý.",
             "Choose who takes the dossier over.",
             code="to_person",
+            field="to_person",
+        )
+    if to_agency is not None and to_agency.pk not in (dossier.current_agency_id, dossier.competent_agency_id):
+        raise ValidationError(
+            "Chỉ chuyển trong cơ quan đang xử lý hoặc sang cơ quan có thẩm quyền giải quyết hồ sơ.",
+            "Hand over within the agency handling the dossier or to the agency that decides it.",
+            code="to_agency",
             field="to_person",
         )
     roles = _handling_roles(to_person, to_agency or dossier.current_agency)
@@ -536,9 +545,20 @@ def _on_sign(dossier: Dossier, *, at: datetime, **_: Any) -> dict:
     return {"outcome": dossier.outcome, "timeliness": dossier_timeliness(dossier, at), **closed}
 
 
-def _on_deliver(dossier: Dossier, *, at: datetime, **_: Any) -> dict:
-    """Handing the result over ends the last step."""
-    return _close_step(dossier, at=at)
+DELIVERY_METHODS = {"counter": "tại quầy", "post": "qua dịch vụ bưu chính", "online": "trực tuyến"}
+
+
+def _on_deliver(dossier: Dossier, *, at: datetime, data: Any, **_: Any) -> dict:
+    """Handing the result over — at a counter, by post or online (domain.md §3) — ends the last step."""
+    method = (data or {}).get("method") or "counter"
+    if method not in DELIVERY_METHODS:
+        raise ValidationError(
+            "Hãy chọn cách trả kết quả: tại quầy, qua bưu chính hoặc trực tuyến.",
+            "Choose how the result is handed over: at a counter, by post or online.",
+            code="delivery_method",
+            field="method",
+        )
+    return {"method": method, **_close_step(dossier, at=at)}
 
 
 def _on_request_withdrawal(dossier: Dossier, *, note: str, at: datetime, **_: Any) -> dict:
@@ -609,6 +629,7 @@ def _record(
     at: datetime,
     from_status: int | None,
     from_stage: str = "",
+    from_agency: Agency | None = None,
     to_agency: Agency | None = None,
     to_person: Any = None,
     note: str = "",
@@ -624,7 +645,7 @@ def _record(
         to_stage=dossier.stage,
         step_key=dossier.step_key,
         actor=actor if getattr(actor, "pk", None) else None,
-        from_agency=dossier.current_agency if action != "submit" else None,
+        from_agency=(from_agency or dossier.current_agency) if action != "submit" else None,
         to_agency=to_agency,
         to_person=to_person,
         at=at,

@@ -292,3 +292,31 @@ def test_the_api_never_answers_5xx_to_a_signed_in_applicant(case, client, world,
         headers=headers,
     )
     assert response.status_code < 500, f"{case.method} {case.formatted_path}?{query} {body[:200]!r}"
+
+
+def test_the_result_is_delivered_by_post_through_the_api(client, world, applicant):
+    from motcua.dossiers.services import dossier_transition
+
+    ref = _submitted(client, world)["reference"]
+    officials = world["officials"]
+    dossier = Dossier.objects.get(reference=ref)
+    dossier = dossier_transition(actor=officials["receiver"], dossier=dossier, action="receive")
+    dossier = dossier_transition(
+        actor=officials["receiver"], dossier=dossier, action="hand_over", to_person=officials["head"]
+    )
+    dossier = dossier_transition(actor=officials["head"], dossier=dossier, action="approve")
+    dossier = dossier_transition(actor=officials["signer"], dossier=dossier, action="sign")
+    desk = sign_in_with_second_factor(Client(), officials["receiver"])
+    odd = desk.post(
+        f"{API}/{dossier.code}/actions",
+        {"action": "deliver", "method": "pigeon"},
+        content_type="application/json",
+    )
+    assert odd.status_code == 422
+    done = desk.post(
+        f"{API}/{dossier.code}/actions",
+        {"action": "deliver", "method": "post"},
+        content_type="application/json",
+    )
+    assert done.status_code == 200 and done.json()["status"] == Status.DELIVERED
+    assert Dossier.objects.get(pk=dossier.pk).events.order_by("-id").first().payload["method"] == "post"

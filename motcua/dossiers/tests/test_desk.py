@@ -23,7 +23,9 @@ def test_a_receiver_receives_from_the_queue_and_hands_over(client, world):
     assert dossier.status == Status.RECEIVED and dossier.code
     processor = world["officials"]["processor"]
     html = client.post(
-        f"/van-phong/ho-so/{dossier.pk}/hand_over", {"to_person": processor.pk}, follow=True
+        f"/van-phong/ho-so/{dossier.pk}/hand_over",
+        {"to_person": f"{world['centre'].pk}:{processor.pk}"},
+        follow=True,
     ).content.decode()
     dossier.refresh_from_db()
     assert dossier.assignee == processor and "Chuyển xử lý" in html
@@ -264,3 +266,46 @@ def test_ticked_dossiers_are_handed_over_together_and_each_refusal_is_named(clie
         "/van-phong/ho-so/chuyen-xu-ly", {"ids": [foreign.pk], "to_person": leader.pk}, follow=True
     ).content.decode()
     assert "không có vai trò xử lý hồ sơ" in html and Dossier.objects.get(pk=foreign.pk).assignee_id is None
+
+
+def test_a_dossier_is_handed_to_the_deciding_agency_and_its_result_delivered_by_post(
+    client, world, django_user_model
+):
+    from datetime import date
+
+    from motcua.accounts.services import membership_grant
+
+    dossier = _do(world, _submit(world), "receive")
+    deciding = dossier.competent_agency
+    assert deciding != dossier.current_agency  # the ward's People's Committee, not its centre
+    clerk = django_user_model.objects.create_user(username="pc-clerk", last_name="Lê Thị Thu")
+    membership_grant(
+        actor=None, user=clerk, agency=deciding, role_key="processor", valid_from=date(2025, 7, 1)
+    )
+    sign_in_with_second_factor(client, world["officials"]["receiver"])
+    page = client.get(f"/van-phong/ho-so/{dossier.pk}").content.decode()
+    assert f'<optgroup label="{deciding.name}">' in page and f'value="{deciding.pk}:{clerk.pk}"' in page
+    forged = client.post(
+        f"/van-phong/ho-so/{dossier.pk}/hand_over",
+        {"to_person": f"{world['other'].pk}:{world['stranger'].pk}"},
+    )
+    assert forged.status_code == 302 and Dossier.objects.get(pk=dossier.pk).assignee_id is None
+    client.post(f"/van-phong/ho-so/{dossier.pk}/hand_over", {"to_person": f"{deciding.pk}:{clerk.pk}"})
+    moved = Dossier.objects.get(pk=dossier.pk)
+    assert moved.assignee == clerk and moved.current_agency == deciding
+    event = moved.events.order_by("-id").first()
+    assert event.from_agency == world["centre"] and event.to_agency == deciding
+
+    for action, role in (("approve", "head"), ("sign", "signer")):
+        _do(world, moved, action, role=role)
+    html = client.post(
+        f"/van-phong/ho-so/{dossier.pk}/deliver", {"method": "pigeon"}, follow=True
+    ).content.decode()
+    assert (
+        "Hãy chọn cách trả kết quả" in html
+        and Dossier.objects.get(pk=dossier.pk).status == Status.RESULT_READY
+    )
+    client.post(f"/van-phong/ho-so/{dossier.pk}/deliver", {"method": "post"})
+    delivered = Dossier.objects.get(pk=dossier.pk)
+    assert delivered.status == Status.DELIVERED
+    assert delivered.events.order_by("-id").first().payload["method"] == "post"
