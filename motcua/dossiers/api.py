@@ -401,7 +401,17 @@ def act_on_dossier(request: HttpRequest, body: ActionIn, key: str = DOSSIER_KEY)
     if body.action == "apologise" and body.new_due_on is not None:
         kwargs["new_due_at"] = datetime.combine(body.new_due_on, time(17, 0), tzinfo=VN_TZ)
     if body.action == "supplement":
-        answers = {f"supplement.{i}": " ".join(a.split())[:2000] for i, a in enumerate(body.answers)}
+        asked = next(
+            (
+                e.payload.get("missing") or []
+                for e in reversed(dossier.events.all())
+                if e.action == "request_supplement"
+            ),
+            [],
+        )
+        answers = {  # one answer per item asked, no more
+            f"supplement.{i}": " ".join(a.split())[:2000] for i, a in enumerate(body.answers[: len(asked)])
+        }
         if not any(answers.values()):
             raise ValidationError(
                 "Hãy trả lời các mục được yêu cầu bổ sung.",

@@ -189,11 +189,12 @@ def test_officials_receive_and_ask_for_a_supplement_and_the_applicant_answers(cl
     assert mine["events"][-1]["missing"] == [{"vi": "Bản sao giấy ly hôn", "en": "A divorce copy"}]
     answered = applicant_client.post(
         f"{API}/{code}/actions",
-        {"action": "supplement", "answers": ["Đã có bản sao, số 12/2019"]},
+        {"action": "supplement", "answers": ["Đã có bản sao, số 12/2019", "and one more nobody asked for"]},
         content_type="application/json",
     ).json()
     assert answered["status"] == Status.RECEIVED and answered["stage"] == "supplemented"
     assert answered["data"]["supplement.0"] == "Đã có bản sao, số 12/2019"
+    assert "supplement.1" not in answered["data"]  # only what was asked is taken
 
 
 def test_nobody_else_sees_a_dossier_and_queues_need_the_second_factor(client, world, applicant):
