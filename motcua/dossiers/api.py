@@ -22,7 +22,7 @@ from ninja.security import SessionAuth
 from motcua.accounts.middleware import backoffice_session_fresh
 from motcua.accounts.permissions import authorize
 from motcua.catalogue.selectors import procedure_version_in_force
-from motcua.core.errors import NotFound, PermissionDenied, RateLimited, ValidationError
+from motcua.core.errors import Conflict, NotFound, PermissionDenied, RateLimited, ValidationError
 from motcua.core.http import client_ip
 from motcua.core.time import VN_TZ, now, today
 from motcua.dossiers.completeness import missing_items
@@ -391,9 +391,14 @@ def act_on_dossier(request: HttpRequest, body: ActionIn, key: str = DOSSIER_KEY)
     if body.action == "hand_over" and body.to_person_id is not None:
         kwargs["to_person"] = User.objects.filter(pk=body.to_person_id, is_active=True).first()
         if body.to_agency_id is not None and body.to_agency_id != dossier.current_agency_id:
-            kwargs["to_agency"] = (
-                Agency.objects.filter(pk=body.to_agency_id).first() or dossier.competent_agency
-            )
+            kwargs["to_agency"] = Agency.objects.filter(pk=body.to_agency_id).first()
+            if kwargs["to_agency"] is None:
+                raise ValidationError(
+                    "Không có cơ quan này.",
+                    "There is no such agency.",
+                    code="to_agency",
+                    field="to_agency_id",
+                )
     if body.action == "deliver":
         kwargs["data"] = {"method": body.method}
     if body.action == "request_supplement":
@@ -423,15 +428,36 @@ def act_on_dossier(request: HttpRequest, body: ActionIn, key: str = DOSSIER_KEY)
     if body.action == "supplement_at_counter":
         kwargs["data"] = {"supplement.counter": body.note}
     dossier = dossier_transition(actor=request.user, dossier=dossier, action=body.action, **kwargs)
-    dossier, official = _dossier_for(request.user, dossier.code or dossier.reference)
+    try:
+        dossier, official = _dossier_for(request.user, dossier.code or dossier.reference)
+    except NotFound:  # done, and handed out of the caller's agencies: say so, show no more of it
+        return _out_of_reach(dossier)
     return _detail(dossier, request.user, official=official)
+
+
+def _out_of_reach(dossier: Dossier) -> dict[str, Any]:
+    """The answer to an action that moved the dossier beyond what the caller may see."""
+    return {
+        **_item(dossier),
+        "receiving_agency": _agency(dossier.receiving_agency),
+        "competent_agency": _agency(dossier.competent_agency),
+        "current_agency": _agency(dossier.current_agency),
+        "counts_as_late": dossier.counts_as_late,
+        "supplement_requests": dossier.supplement_requests,
+        "data": {},
+        "events": [],
+        "actions": [],
+    }
 
 
 # --- applying -------------------------------------------------------------------------------------
 
 
-def _draft_context(request: HttpRequest, code: str) -> tuple[DossierDraft, PrefilledForm, Any]:
-    """The caller's draft for the procedure in force, what the registries filled, the stored choice."""
+def _draft_context(
+    request: HttpRequest, code: str, *, create: bool = True
+) -> tuple[DossierDraft, PrefilledForm, Any]:
+    """The caller's draft for the procedure in force (``create=False``: an unsaved one when there is
+    none yet, so reading writes nothing), what the registries filled, the stored choice."""
     version = procedure_version_in_force(code=code)
     if version.data["online_level"] == "none":
         raise ValidationError(
@@ -439,7 +465,7 @@ def _draft_context(request: HttpRequest, code: str) -> tuple[DossierDraft, Prefi
             "This procedure is applied for in person only, at any centre.",
             code="not_online",
         )
-    draft = draft_for(applicant=request.user, version=version)
+    draft = draft_for(applicant=request.user, version=version, create=create)
     stored = prefill_of(applicant=request.user, procedure_code=version.code)
     form = PrefilledForm.from_json(stored.form) if stored else PrefilledForm()
     return draft, form, stored
@@ -474,7 +500,7 @@ def _draft(draft: DossierDraft, form: PrefilledForm, stored: Any, errors: dict[s
             key: {"value": item.value, "source": item.source, "verified": item.verified}
             for key, item in form.values.items()
         },
-        "files": [_file(f) for f in draft.files.all()],
+        "files": [_file(f) for f in draft.files.all()] if draft.pk else [],
         "missing": missing,
         "errors": errors,
     }
@@ -482,7 +508,7 @@ def _draft(draft: DossierDraft, form: PrefilledForm, stored: Any, errors: dict[s
 
 @router.get("/drafts/{code}", response=DraftOut, summary="The caller's application in progress")
 def get_draft(request: HttpRequest, code: str = PROCEDURE_CODE):
-    draft, form, stored = _draft_context(request, code)
+    draft, form, stored = _draft_context(request, code, create=False)
     return _draft(draft, form, stored, {})
 
 
@@ -556,6 +582,13 @@ def submit_draft(
             field="Idempotency-Key",
         )
     done = Dossier.objects.filter(applicant=request.user, submission_key=idempotency_key).first()
+    if done is not None and done.procedure_code != code:
+        raise Conflict(
+            "Idempotency-Key này đã dùng cho hồ sơ của thủ tục khác; mỗi lần nộp dùng một khóa mới.",
+            "This Idempotency-Key was used for another procedure's dossier; use a new key each time.",
+            code="idempotency_key_reused",
+            field="Idempotency-Key",
+        )
     if done is None:
         draft, form, stored = _draft_context(request, code)
         draft_use_submission_key(draft=draft, submission_key=idempotency_key)

@@ -125,6 +125,11 @@ def hand_over_many(request: HttpRequest) -> HttpResponse:
         return redirect(back)
     done, refused = [], []
     for dossier in Dossier.objects.filter(pk__in=ids).order_by("pk"):
+        try:
+            authorize(request.user, "dossier.view", dossier)
+        except PermissionDenied:  # another agency's dossier: not even its code is said
+            refused.append(_("a dossier you cannot see"))
+            continue
         label = dossier.code or dossier.reference
         try:
             dossier_transition(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import secrets
 from datetime import date
 from typing import Any
@@ -35,23 +36,29 @@ SIGNATURES = (
 )
 
 
-def draft_for(*, applicant: Any, version: Any, enterprise_code: str = "") -> DossierDraft:
-    """The applicant's draft for this procedure, made on first use."""
+def draft_for(
+    *, applicant: Any, version: Any, enterprise_code: str = "", create: bool = True
+) -> DossierDraft:
+    """The applicant's draft for this procedure, made on first use (``create=False``: left unsaved)."""
     draft = DossierDraft.objects.filter(
         applicant=applicant, procedure_code=version.code, enterprise_code=enterprise_code
     ).first()
     if draft is not None:
         return draft
+    fresh = DossierDraft(
+        applicant=applicant,
+        procedure_version=version,
+        procedure_code=version.code,
+        enterprise_code=enterprise_code,
+        case_key=version.data["cases"][0]["key"] if len(version.data["cases"]) == 1 else "",
+        submission_key=secrets.token_hex(16),
+    )
+    if not create:
+        return fresh
     try:
         with transaction.atomic():
-            return DossierDraft.objects.create(
-                applicant=applicant,
-                procedure_version=version,
-                procedure_code=version.code,
-                enterprise_code=enterprise_code,
-                case_key=version.data["cases"][0]["key"] if len(version.data["cases"]) == 1 else "",
-                submission_key=secrets.token_hex(16),
-            )
+            fresh.save()
+            return fresh
     except IntegrityError:  # made by a concurrent request
         return DossierDraft.objects.get(
             applicant=applicant, procedure_code=version.code, enterprise_code=enterprise_code
@@ -92,6 +99,8 @@ def clean_value(spec: dict[str, Any], raw: Any) -> tuple[Any, str]:
         try:
             number = int(text) if kind == "integer" else float(text.replace(",", "."))
         except ValueError:
+            return text, "Hãy nhập một số. / Enter a number."
+        if not math.isfinite(number):  # "nan", "inf", "1e999": no JSON can hold them
             return text, "Hãy nhập một số. / Enter a number."
         rules = spec.get("validation") or {}
         if ("min" in rules and number < rules["min"]) or ("max" in rules and number > rules["max"]):
@@ -394,7 +403,7 @@ def dossier_supplement_upload(*, dossier: Dossier, name: str, content: bytes, ac
 def draft_documents(draft: DossierDraft, reused: dict[str, Any]) -> dict[str, Any]:
     """What stands for each document: uploaded files or a reused stored document."""
     documents: dict[str, Any] = {}
-    for upload in draft.files.all():
+    for upload in draft.files.all() if draft.pk else []:
         documents.setdefault(upload.document_key, {"files": []})["files"].append(upload.pk)
     for key, reuse in reused.items():
         documents.setdefault(key, {})["reused"] = reuse

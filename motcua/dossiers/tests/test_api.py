@@ -321,3 +321,51 @@ def test_the_result_is_delivered_by_post_through_the_api(client, world, applican
     )
     assert done.status_code == 200 and done.json()["status"] == Status.DELIVERED
     assert Dossier.objects.get(pk=dossier.pk).events.order_by("-id").first().payload["method"] == "post"
+
+
+def test_reading_a_draft_writes_nothing_and_a_key_is_not_reused_for_another_procedure(
+    client, world, applicant
+):
+    from motcua.dossiers.models import DossierDraft
+
+    assert client.get(f"{API}/drafts/1.004873").status_code == 200
+    assert not DossierDraft.objects.exists()
+    _submitted(client, world, key="lan-nop-chung")
+    other = client.post(f"{API}/drafts/1.001193/submit", HTTP_IDEMPOTENCY_KEY="lan-nop-chung")
+    assert other.status_code == 409 and other.json()["code"] == "idempotency_key_reused"
+    assert Dossier.objects.count() == 1
+
+
+def test_an_action_that_moves_the_dossier_out_of_reach_answers_what_was_done(
+    client, world, applicant, django_user_model
+):
+    from datetime import date
+
+    from motcua.accounts.services import membership_grant
+    from motcua.dossiers.services import dossier_transition
+
+    ref = _submitted(client, world)["reference"]
+    dossier = Dossier.objects.get(reference=ref)
+    deciding = dossier.competent_agency
+    clerk = django_user_model.objects.create_user(username="pc-clerk-2", last_name="Lê Văn Hòa")
+    membership_grant(
+        actor=None, user=clerk, agency=deciding, role_key="processor", valid_from=date(2025, 7, 1)
+    )
+    dossier_transition(actor=world["officials"]["receiver"], dossier=dossier, action="receive")
+    desk = sign_in_with_second_factor(Client(), world["officials"]["receiver"])
+    answer = desk.post(
+        f"{API}/{Dossier.objects.get(pk=dossier.pk).code}/actions",
+        {"action": "hand_over", "to_person_id": clerk.pk, "to_agency_id": deciding.pk},
+        content_type="application/json",
+    )
+    assert (
+        answer.status_code == 200
+        and answer.json()["current_agency"]["electronic_id"] == deciding.electronic_id
+    )
+    assert Dossier.objects.get(pk=dossier.pk).assignee == clerk
+    unknown = desk.post(
+        f"{API}/{Dossier.objects.get(pk=dossier.pk).code}/actions",
+        {"action": "hand_over", "to_person_id": clerk.pk, "to_agency_id": 999999},
+        content_type="application/json",
+    )
+    assert unknown.status_code == 400 and unknown.json()["code"] == "to_agency"

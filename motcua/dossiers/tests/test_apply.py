@@ -169,3 +169,11 @@ def test_submitting_an_empty_form_names_every_missing_choice_field_and_paper_at_
     message = html[html.index("Hồ sơ còn thiếu") :].split("<", 1)[0]
     for item in ("Trường hợp của bạn", "Xã, phường giải quyết hồ sơ", "Mục đích sử dụng Giấy xác nhận"):
         assert item in message, item
+
+
+@pytest.mark.parametrize("raw", ["nan", "NaN", "inf", "-inf", "1e999", float("nan")])
+def test_a_number_no_record_can_hold_is_named_and_kept(raw):
+    from motcua.dossiers.drafts import clean_value
+
+    value, message = clean_value({"key": "site.land_area", "type": "decimal"}, raw)
+    assert message == "Hãy nhập một số. / Enter a number." and value == str(raw)

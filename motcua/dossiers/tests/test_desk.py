@@ -257,8 +257,11 @@ def test_ticked_dossiers_are_handed_over_together_and_each_refusal_is_named(clie
     # Someone of another agency gets nothing handed over, and a person who handles no dossiers
     # there cannot be chosen.
     sign_in_with_second_factor(client, world["stranger"])
-    client.post("/van-phong/ho-so/chuyen-xu-ly", {"ids": [foreign.pk], "to_person": world["stranger"].pk})
-    assert Dossier.objects.get(pk=foreign.pk).assignee_id is None and foreign_code
+    html = client.post(
+        "/van-phong/ho-so/chuyen-xu-ly", {"ids": [foreign.pk], "to_person": world["stranger"].pk}, follow=True
+    ).content.decode()
+    assert Dossier.objects.get(pk=foreign.pk).assignee_id is None
+    assert foreign_code not in html and "một hồ sơ bạn không được xem" in html  # not even its code
     sign_in_with_second_factor(client, world["officials"]["receiver"])
     _do(world, foreign, "receive")
     leader = world["officials"]["leader"]
