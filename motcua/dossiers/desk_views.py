@@ -50,6 +50,7 @@ def _english() -> bool:
     return (get_language() or "vi").startswith("en")
 
 
+REGISTER_LIMIT = 20000  # rows of one register export
 HAND_OVER_QUEUES = {"processing", "mine", "near_due", "late"}  # dossiers in status 2 or 4
 BULK_LIMIT = 50  # one page of a queue
 
@@ -367,7 +368,15 @@ def register(request: HttpRequest, fmt: str = "csv") -> HttpResponse:
         messages.error(request, str(error))
         kept = {key: request.GET.get(key, "")[:20] for key in ("tu", "den")}
         return redirect(f"{reverse('desk:queue')}?{urlencode(kept)}#so-theo-doi")
-    rows = register_rows(official=request.user, start=start, end=end, on=today())
+    rows = register_rows(official=request.user, start=start, end=end, on=today(), limit=REGISTER_LIMIT + 1)
+    if len(rows) > REGISTER_LIMIT:  # never a register silently cut short
+        messages.error(
+            request,
+            _("More than %(limit)s dossiers were received in this period; choose a shorter one.")
+            % {"limit": f"{REGISTER_LIMIT:,}".replace(",", ".")},
+        )
+        kept = {key: request.GET.get(key, "")[:20] for key in ("tu", "den")}
+        return redirect(f"{reverse('desk:queue')}?{urlencode(kept)}#so-theo-doi")
     name = f"so-theo-doi-{start:%Y%m%d}-{end:%Y%m%d}"
     if fmt == "xlsx":
         agencies = register_agency_names(official=request.user, on=today())

@@ -11,7 +11,7 @@ import hashlib
 import io
 import math
 import secrets
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -492,3 +492,21 @@ def draft_submit(
     DossierFile.objects.filter(draft=draft).update(dossier=dossier, draft=None)
     draft.delete()
     return dossier
+
+
+def uploads_purge_abandoned(*, older_than: timedelta) -> int:
+    """Delete scans that belong to no dossier and no draft any more — a counter form never received,
+    a draft removed — once ``older_than`` has passed, files and all: copies of people's papers are
+    kept only as long as an application needs them. Returns how many went. Safe to run any time."""
+    from motcua.core.time import now
+
+    abandoned = DossierFile.objects.filter(
+        dossier__isnull=True, draft__isnull=True, uploaded_at__lt=now() - older_than
+    )
+    count = 0
+    for upload in abandoned.iterator():
+        with transaction.atomic():
+            upload.file.delete(save=False)
+            upload.delete()
+        count += 1
+    return count

@@ -346,7 +346,21 @@ def _table(
         for values in rows:
             row = table.row()
             for text in values:
-                row.cell(text or "")
+                row.cell(_fit(text or ""))
+
+
+CELL_CHARACTERS, CELL_LINES = 300, 12
+
+
+def _fit(text: str) -> str:
+    """A cell short enough for one page whatever was typed (a row taller than a page cannot be
+    printed at all): the first lines and characters, then "…" — the whole text stays on the record."""
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    kept = "\n".join(lines[:CELL_LINES])
+    if len(kept) > CELL_CHARACTERS:
+        kept = kept[:CELL_CHARACTERS].rstrip()
+    return kept + "…" if kept != "\n".join(lines) else kept
 
 
 FORMULA_STARTS = ("=", "+", "-", "@")

@@ -178,3 +178,22 @@ def test_the_receiver_takes_back_a_wrong_scan_and_it_leaves_the_disk(client, cou
     client.post(URL, {**counter, "remove_scan": str(wrong.pk)})
     assert not wrong.file.storage.exists(wrong.file.name)
     assert Dossier.objects.get().files.count() == 0
+
+
+def test_scans_of_a_form_never_received_leave_the_disk_after_a_day(client, counter, world):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+
+    from motcua.dossiers.tests.test_lifecycle import _do, _submit
+
+    client.post(URL, {**counter, "applicant_name": "", "scan-previous_certificate": _scan(pdf())})
+    abandoned = DossierFile.objects.get()
+    kept = _do(world, _submit(world), "receive")  # a dossier's own files are never touched
+    call_command("dossiers", "purge-uploads")
+    assert DossierFile.objects.filter(pk=abandoned.pk).exists()  # younger than a day: the form may come back
+    DossierFile.objects.filter(pk=abandoned.pk).update(uploaded_at=abandoned.uploaded_at - timedelta(days=2))
+    call_command("dossiers", "purge-uploads")
+    assert not DossierFile.objects.filter(pk=abandoned.pk).exists()
+    assert not abandoned.file.storage.exists(abandoned.file.name)
+    assert Dossier.objects.filter(pk=kept.pk).exists()

@@ -312,3 +312,17 @@ def test_a_dossier_is_handed_to_the_deciding_agency_and_its_result_delivered_by_
     delivered = Dossier.objects.get(pk=dossier.pk)
     assert delivered.status == Status.DELIVERED
     assert delivered.events.order_by("-id").first().payload["method"] == "post"
+
+
+def test_a_register_longer_than_one_export_says_so_instead_of_cutting_it(client, world, monkeypatch):
+    from motcua.dossiers import desk_views
+
+    for n in range(3):
+        _do(world, _submit(world, key=f"reg{n}"), "receive")
+    monkeypatch.setattr(desk_views, "REGISTER_LIMIT", 2)
+    sign_in_with_second_factor(client, world["officials"]["receiver"])
+    response = client.get("/van-phong/ho-so/so-theo-doi.csv", follow=True)
+    assert response["Content-Type"].startswith("text/html")
+    assert "hơn 2 hồ sơ; hãy chọn khoảng ngắn hơn" in response.content.decode()
+    monkeypatch.setattr(desk_views, "REGISTER_LIMIT", 3)
+    assert client.get("/van-phong/ho-so/so-theo-doi.csv")["Content-Type"].startswith("text/csv")

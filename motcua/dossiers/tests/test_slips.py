@@ -232,3 +232,16 @@ def test_the_register_opens_in_excel_with_a_title_real_dates_and_names_kept_as_t
     assert second[4] == datetime(2026, 11, 20, 9, 15)
     assert [sheet.cell(row=row, column=4).data_type for row in (6, 7)] == ["s", "s"]  # text, not formulas
     assert sheet.cell(row=6, column=5).number_format == "dd/mm/yyyy hh:mm"
+
+
+def test_the_control_slip_prints_whatever_length_of_notes_was_typed(client, world):
+    dossier = _do(world, _submit(world), "receive")
+    items = [{"vi": f"Giấy tờ thứ {n}: " + "rất dài " * 60} for n in range(30)]
+    dossier = _do(world, dossier, "request_supplement", items=items)
+    dossier = _do(world, dossier, "supplement_at_counter", note="x" * 2000)
+    dossier = _do(world, dossier, "stop", note="\n".join(["dòng"] * 400))
+    client.force_login(world["citizen"])
+    control = client.get(f"/tai-khoan/ho-so/{dossier.pk}/phieu/control")
+    assert control.status_code == 200 and "PHIẾU KIỂM SOÁT" in text_of(control.content)
+    assert "…" in text_of(control.content)  # cut short in the cell, kept whole on the record
+    assert dossier.events.get(action="stop").note.count("dòng") == 400
