@@ -48,7 +48,6 @@ def _locked_head() -> AuditChainHead:
     return head
 
 
-@transaction.atomic
 def audit_record(
     *,
     actor: Any,
@@ -64,7 +63,8 @@ def audit_record(
     The record commits or rolls back with the change it describes. ``payload`` holds the little
     that is needed to understand the action (ids, codes, outcome), not copies of whole records.
     Appends are serialised on the chain head's row lock; callers should audit last, just before
-    their transaction commits, to hold that lock briefly.
+    their transaction commits, to hold that lock briefly. Inside the caller's transaction no
+    savepoint is taken: a failed append fails the whole change, which is what it should do.
     """
     actor_id, actor_label = _actor_fields(actor)
     for name, value, limit in (
@@ -78,21 +78,27 @@ def audit_record(
     # because PostgreSQL's jsonb rewrites numbers such as 1e20) and the IP as the database keeps it.
     clean_payload = json.loads(json.dumps(_without_floats(payload or {}), default=str, allow_nan=False))
     ip = AuditRecord._meta.get_field("ip").get_prep_value(ip or None)
+    with transaction.atomic(savepoint=False):  # its own transaction when the caller has none
+        return _append(
+            AuditRecord(
+                at=at,
+                actor_id=actor_id,
+                actor_label=actor_label[:150],
+                action=action,
+                object_type=object_type,
+                object_id=str(object_id),
+                ip=ip,
+                payload=clean_payload,
+            )
+        )
+
+
+def _append(record: AuditRecord) -> AuditRecord:
     head = _locked_head()
-    record = AuditRecord(
-        seq=head.seq + 1,
-        at=at or now(),
-        actor_id=actor_id,
-        actor_label=actor_label[:150],
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        ip=ip,
-        payload=clean_payload,
-        prev_hash=head.hash,
-    )
+    record.seq, record.prev_hash = head.seq + 1, head.hash
+    record.at = record.at or now()  # read under the lock, so times follow the chain's order
     record.hash = record.compute_hash()
-    record.save()
+    record.save(force_insert=True)
     head.seq, head.hash = record.seq, record.hash
     head.save(update_fields=["seq", "hash"])
     return record

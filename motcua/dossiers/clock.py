@@ -12,7 +12,14 @@ from motcua.places.calendar import WorkCalendar
 
 
 def calendar_for(dossier: Dossier) -> WorkCalendar:
-    return WorkCalendar.for_agency(dossier.competent_agency)
+    """The competent agency's calendar, its overrides read from the database once per dossier
+    instance — one transition or one request — so a reception's due time and its first step's agree
+    and an override declared since counts for the next transition (a fresh instance)."""
+    agency_id, calendar = dossier.__dict__.get("_calendar", (None, None))
+    if calendar is None or agency_id != dossier.competent_agency_id:
+        calendar = WorkCalendar.for_agency(dossier.competent_agency)
+        dossier.__dict__["_calendar"] = (dossier.competent_agency_id, calendar)
+    return calendar
 
 
 def start_clock(dossier: Dossier, *, at: datetime) -> None:

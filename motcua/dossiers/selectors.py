@@ -46,8 +46,13 @@ def competent_agencies_for(version: Any, unit: AdministrativeUnit) -> tuple[Agen
                 code="commune_required",
                 field="unit",
             )
-        centre = Agency.objects.filter(unit=unit, kind=Agency.Kind.COMMUNE_SERVICE_CENTRE).first()
-        competent = Agency.objects.filter(unit=unit, kind=kind).first() or centre
+        # Both in one read; the first of each kind, as .first() would pick.
+        centre_kind = str(Agency.Kind.COMMUNE_SERVICE_CENTRE)
+        by_kind: dict[str, Agency] = {}
+        for agency in Agency.objects.filter(unit=unit, kind__in={centre_kind, kind}).order_by("pk"):
+            by_kind.setdefault(agency.kind, agency)
+        centre = by_kind.get(centre_kind)
+        competent = by_kind.get(kind) or centre
         if competent is None or centre is None:
             raise ValidationError(
                 "Xã, phường này chưa có cơ quan tiếp nhận trên hệ thống.",

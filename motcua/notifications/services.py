@@ -25,24 +25,49 @@ def message_render(*, template: str, context: dict[str, Any], language: str = "v
     return subject.strip()[:200], body.strip()
 
 
-@transaction.atomic
 def message_send(
     *, channel: str, to: str, template: str, context: dict[str, Any], user: Any = None, language: str = "vi"
 ) -> Message:
     """Write a message and enqueue its delivery in the caller's transaction: it is sent only if the
     change that caused it commits, and it is not lost if the process dies before sending."""
-    from motcua.notifications.tasks import deliver_message
+    return message_send_many(
+        recipients=[(channel, to)], template=template, context=context, user=user, language=language
+    )[0]
+
+
+def message_send_many(
+    *,
+    recipients: list[tuple[str, str]],
+    template: str,
+    context: dict[str, Any],
+    user: Any = None,
+    language: str = "vi",
+) -> list[Message]:
+    """One notice to several ``(channel, address)`` pairs, in the caller's transaction (as
+    ``message_send``): rendered once, one row per channel, and one task delivering the e-mail and
+    text messages (each retried on its own). In-app messages are delivered as they are written."""
+    from motcua.notifications.tasks import deliver_messages
 
     subject, body = message_render(template=template, context=context, language=language)
-    message = Message.objects.create(
-        channel=channel, to=to, user=user, template=template, subject=subject, body=body
-    )
-    if channel == Message.Channel.IN_APP:
-        message.status, message.sent_at = Message.Status.SENT, now()
-        message.save(update_fields=["status", "sent_at"])
-    else:
-        deliver_message.enqueue(message_id=str(message.pk))
-    return message
+    at = now()
+    messages = [
+        Message(
+            channel=channel,
+            to=to,
+            user=user,
+            template=template,
+            subject=subject,
+            body=body,
+            **({"status": Message.Status.SENT, "sent_at": at} if channel == Message.Channel.IN_APP else {}),
+        )
+        for channel, to in recipients
+    ]
+    with transaction.atomic(savepoint=False):  # its own transaction when the caller has none
+        Message.objects.bulk_create(messages)
+        queued = [str(m.pk) for m in messages if m.status == Message.Status.QUEUED]
+        if queued:
+            deliver_messages.enqueue(message_ids=queued)
+    return messages
 
 
 def message_deliver(*, message_id: str) -> Message | None:

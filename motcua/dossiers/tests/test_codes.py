@@ -33,3 +33,26 @@ def test_parallel_receptions_never_share_a_code():
     assert len(codes) == len(set(codes)) == 200
     assert sorted(int(c[-4:]) for c in codes) == list(range(1, 201))
     assert all(c.startswith(f"{agency.electronic_id}-261123-") for c in codes)
+
+
+@pytest.mark.django_db
+def test_the_day_after_9999_receptions_refuses_a_code_and_keeps_the_counter(loaded_places):
+    from motcua.core.errors import Conflict
+    from motcua.dossiers.models import DossierCodeCounter
+    from motcua.dossiers.services import dossier_code_next
+    from motcua.places.models import Agency
+
+    agency = Agency.objects.get(kind=Agency.Kind.COMMUNE_SERVICE_CENTRE, unit__name="Phường Bến Thành")
+    day = date(2026, 11, 23)
+    with transaction.atomic():
+        assert dossier_code_next(agency=agency, day=day).endswith("-261123-0001")  # the day's first
+    DossierCodeCounter.objects.filter(agency=agency, day=day).update(last=9998)
+    with transaction.atomic():
+        assert dossier_code_next(agency=agency, day=day).endswith("-9999")
+    with pytest.raises(Conflict) as refused, transaction.atomic():
+        dossier_code_next(agency=agency, day=day)
+    assert refused.value.code == "code_exhausted"
+    assert DossierCodeCounter.objects.get(agency=agency, day=day).last == 9999
+    with transaction.atomic():  # another agency's counter is its own
+        other = Agency.objects.exclude(pk=agency.pk).filter(kind=agency.kind).first()
+        assert dossier_code_next(agency=other, day=day).endswith("-0001")

@@ -61,12 +61,17 @@ def test_submission_and_transition_cost_a_bounded_number_of_queries(world):
     with CaptureQueriesContext(connection) as submit_queries:
         dossier = _submit(world, key="measured")
     with CaptureQueriesContext(connection) as receive_queries:
-        _do(world, dossier, "receive")
-    # Today: 25 and 32 (audit chain, notices by app and SMS, the day's code counter, the calendar's
-    # overrides, the applicant's open verification case). The bounds catch an N+1 creeping in;
-    # bench/ will say where the time goes.
-    assert len(submit_queries) <= 25, len(submit_queries)
-    assert len(receive_queries) <= 33, len(receive_queries)
+        dossier = _do(world, dossier, "receive")
+    with CaptureQueriesContext(connection) as hand_over_queries:
+        _do(world, dossier, "hand_over", to_person=world["officials"]["processor"])
+    # Today 16, 16 and 12, the transaction's own two included: the audit chain (head, record,
+    # head), one notice written for every channel at once and one task delivering it, the day's
+    # code counter in one upsert, the calendar's overrides read once, the applicant's open
+    # verification case. The bounds catch an N+1 creeping in; bench/profile_transitions.py says
+    # where the time goes.
+    assert len(submit_queries) <= 16, [q["sql"][:80] for q in submit_queries]
+    assert len(receive_queries) <= 16, [q["sql"][:80] for q in receive_queries]
+    assert len(hand_over_queries) <= 12, [q["sql"][:80] for q in hand_over_queries]
 
 
 def test_a_receiver_receives_a_dossier_handed_in_at_the_counter(client, world):

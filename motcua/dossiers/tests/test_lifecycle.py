@@ -252,14 +252,24 @@ def test_withdrawal_is_asked_by_the_applicant_confirmed_by_an_official_and_not_a
 
 
 def test_a_rolled_back_transition_leaves_nothing_behind(world):
+    from django_tasks_db.models import DBTaskResult
+
+    from motcua.audit.selectors import audit_chain_verify
+
     dossier = _submit(world)
-    messages, events = Message.objects.count(), DossierEvent.objects.count()
+
+    def counts():
+        return [m.objects.count() for m in (Message, DossierEvent, DBTaskResult, AuditRecord)]
+
+    before = counts()
     with pytest.raises(RuntimeError), transaction.atomic():
         _do(world, dossier, "receive")
         raise RuntimeError("the request failed after the transition")
     dossier.refresh_from_db()
     assert dossier.status == Status.SUBMITTED and dossier.code is None
-    assert Message.objects.count() == messages and DossierEvent.objects.count() == events
+    assert counts() == before  # no notice, no delivery task, no event, no audit record
+    assert _do(world, dossier, "receive").code.endswith("-0001")  # the counter rolled back too
+    assert audit_chain_verify().ok
 
 
 def test_codes_count_per_receiving_agency_and_day(world):
@@ -348,7 +358,9 @@ def test_notices_go_by_app_sms_and_email_when_the_applicant_has_them(world):
     dossier = _do(world, _submit(world), "receive")
     channels = set(Message.objects.filter(template="dossier_received").values_list("channel", "to"))
     assert channels == {("in_app", "079090123456"), ("sms", "0912345678"), ("email", "an@example.vn")}
-    assert dossier.code in Message.objects.get(template="dossier_received", channel="email").body
+    for message in Message.objects.filter(template="dossier_received"):  # the same words, in Vietnamese
+        assert message.subject == f"motcua: hồ sơ {dossier.code} đã được tiếp nhận"
+        assert f"đã được tiếp nhận với mã {dossier.code}" in message.body
 
 
 def test_a_supplement_brought_back_after_hours_does_not_move_the_due_date(world, monkeypatch):
