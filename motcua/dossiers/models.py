@@ -112,6 +112,7 @@ class Dossier(models.Model):
             models.Index(fields=["competent_agency", "status", "-id"], name="dossier_competent_queue"),
             models.Index(fields=["receiving_agency", "status", "-id"], name="dossier_receiving_queue"),
             models.Index(fields=["current_agency", "status", "-id"], name="dossier_current_queue"),
+            models.Index(fields=["assignee", "status", "-id"], name="dossier_assignee_queue"),
             models.Index(fields=["applicant", "-id"], name="dossier_applicant_recent"),
             models.Index(fields=["status", "current_due_at"], name="dossier_due"),
         ]
