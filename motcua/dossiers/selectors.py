@@ -126,16 +126,15 @@ def dossier_by_key(*, key: str) -> Dossier | None:
 def dossier_actions_for(user: Any, dossier: Dossier, *, official: bool) -> list[str]:
     """The actions of the lifecycle ``user`` may take on ``dossier`` now: an official's by their roles
     in its agencies, an applicant's on their own dossier."""
-    from motcua.accounts.permissions import authorize
     from motcua.core.errors import PermissionDenied
-    from motcua.dossiers.states import APPLICANT_ACTIONS, TRANSITIONS
+    from motcua.dossiers.states import APPLICANT_ACTIONS, TRANSITIONS, transition_authorize
 
     allowed = []
     for action, transition in TRANSITIONS.items():
         if (action in APPLICANT_ACTIONS) == official or not transition.applies_to(dossier):
             continue
         try:
-            authorize(user, transition.permission, dossier)
+            transition_authorize(user, transition, dossier)
         except PermissionDenied:
             continue
         allowed.append(action)

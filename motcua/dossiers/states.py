@@ -187,3 +187,42 @@ def action_label(action: str, *, english: bool = False) -> str:
     if transition is None:
         return action
     return transition.en if english else transition.vi
+
+
+# What the centre that received a dossier may still do once another agency handles or decides it
+# (any centre receives, regardless of boundaries): reception itself, a supplement brought to its
+# counter, passing the dossier on and asking for a supplement before processing starts, and
+# handing the result back at its counter. Everything else belongs to the agencies handling and
+# deciding the dossier. None: in any status the action starts from.
+RECEIVING_CENTRE_MAY: dict[str, frozenset[int] | None] = {
+    "receive": None,
+    "refuse": None,
+    "supplement_at_counter": None,
+    "deliver": None,
+    "hand_over": frozenset({S.RECEIVED}),
+    "request_supplement": frozenset({S.SUBMITTED, S.RECEIVED}),
+}
+
+
+def transition_authorize(actor: object, transition: Transition, dossier: object) -> None:
+    """``authorize`` for a transition, narrowed for officials: the receiving centre keeps only what
+    ``RECEIVING_CENTRE_MAY`` lists; the rest needs the role in the agency handling or deciding it."""
+    from motcua.accounts.permissions import PERMISSIONS, Scope, authorize
+    from motcua.accounts.selectors import agencies_granting
+    from motcua.core.errors import PermissionDenied
+    from motcua.core.time import today
+
+    authorize(actor, transition.permission, dossier)
+    if PERMISSIONS[transition.permission].scope != Scope.DOSSIER:
+        return
+    handling = {getattr(dossier, "current_agency_id", None), getattr(dossier, "competent_agency_id", None)}
+    if agencies_granting(actor, transition.permission, on=today()) & (handling - {None}):
+        return
+    allowed = RECEIVING_CENTRE_MAY.get(transition.action, frozenset())
+    if allowed is None or getattr(dossier, "status", None) in allowed:
+        return  # the actor's role is in the receiving centre (authorize checked it is involved)
+    raise PermissionDenied(
+        f"Hồ sơ đang do cơ quan khác xử lý; Trung tâm tiếp nhận không thể “{transition.vi}”.",
+        f"Another agency handles the dossier now; the receiving centre cannot {transition.en.lower()}.",
+        code="not_handling_agency",
+    )

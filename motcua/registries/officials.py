@@ -199,3 +199,32 @@ def verification_case_move_to_dossier(
         },
     )
     return case
+
+
+@transaction.atomic
+def verification_case_release(
+    *, dossier_id: int, actor: Any, ip: str | None = None
+) -> VerificationCase | None:
+    """A dossier that ends without a result (refused, stopped, withdrawn) lets its open case go: back
+    to the province's centre, untied, so the applicant's next dossier takes it to the agency that
+    decides that one — and the first commune's officials no longer hold the person's data. Audited."""
+    case = (
+        VerificationCase.objects.select_for_update()
+        .filter(dossier_id=dossier_id, status=VerificationCase.Status.OPEN)
+        .first()
+    )
+    if case is None:
+        return None
+    before, code = case.agency, case.dossier_code
+    case.agency = case.handling_agency = None
+    case.dossier_id, case.dossier_code, case.moved_at = None, "", None
+    case.save(update_fields=["agency", "handling_agency", "dossier_id", "dossier_code", "moved_at"])
+    audit_record(
+        actor=actor,
+        action="registry.verification_released",
+        object_type="verification_case",
+        object_id=case.pk,
+        ip=ip,
+        payload={"from": before.electronic_id if before else None, "dossier": code},
+    )
+    return case

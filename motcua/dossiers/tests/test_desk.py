@@ -304,8 +304,18 @@ def test_a_dossier_is_handed_to_the_deciding_agency_and_its_result_delivered_by_
     event = moved.events.order_by("-id").first()
     assert event.from_agency == world["centre"] and event.to_agency == deciding
 
-    for action, role in (("approve", "head"), ("sign", "signer")):
-        _do(world, moved, action, role=role)
+    # Now the deciding agency's own people decide; the centre's head no longer may.
+    from motcua.core.errors import PermissionDenied
+    from motcua.dossiers.services import dossier_transition
+
+    with pytest.raises(PermissionDenied) as refused:
+        _do(world, moved, "approve", role="head")
+    assert refused.value.code == "not_handling_agency"
+    for role in ("head", "signer"):
+        person = django_user_model.objects.create_user(username=f"pc-{role}", last_name=f"PC {role}")
+        membership_grant(actor=None, user=person, agency=deciding, role_key=role, valid_from=date(2025, 7, 1))
+        action = "approve" if role == "head" else "sign"
+        moved = dossier_transition(actor=person, dossier=moved, action=action)
     html = client.post(
         f"/van-phong/ho-so/{dossier.pk}/deliver", {"method": "pigeon"}, follow=True
     ).content.decode()

@@ -159,7 +159,7 @@ def test_each_official_transition_is_allowed_only_to_the_roles_that_grant_it(wor
         if action == "hand_over":
             args["to_person"] = world["officials"]["processor"]
         if action == "apologise":
-            args.update(note="Chờ xác minh", new_due_at=datetime(2030, 1, 2, 10, tzinfo=VN_TZ))
+            args.update(note="Chờ xác minh", new_due_at=dossier.current_due_at + timedelta(days=20))
         granted = transition.permission in DEFAULT_ROLES[role][2]
         if granted:
             dossier_transition(actor=official, dossier=dossier, action=action, **args)
@@ -227,6 +227,16 @@ def test_an_apology_moves_the_date_but_statistics_keep_the_original(world, monke
             note="Chờ xác minh",
             new_due_at=original - timedelta(hours=1),
         )
+    with pytest.raises(ValidationError) as far:  # a date nobody can plan for locks the dossier's clock
+        _do(
+            world,
+            dossier,
+            "apologise",
+            role="head",
+            note="x",
+            new_due_at=datetime(9999, 12, 31, tzinfo=VN_TZ),
+        )
+    assert "quá một năm" in far.value.message_vi
     dossier = _do(
         world, dossier, "apologise", role="head", note="Chờ xác minh nơi cư trú trước đây", new_due_at=later
     )
@@ -465,3 +475,29 @@ def test_a_hand_over_starts_the_step_of_the_person_who_takes_it(world):
     steps = {s.key: s for s in control_steps(dossier, dossier.events.all(), now_at=now())}
     assert steps["verify"].receiver == f"{officials['processor'].full_name}, {officials['head'].full_name}"
     assert steps["verify"].outcome in ("early", "on_time") and steps["sign"].result == "open"
+
+
+def test_the_centre_that_only_received_a_dossier_keeps_reception_and_delivery_not_processing(world):
+    """Any centre receives (no boundaries); once the deciding ward handles the dossier, the receiving
+    centre can no longer reassign, stop or decide it — but it hands the result back at its counter."""
+    stranger, officials = world["stranger"], world["officials"]
+    dossier = _submit(world, receiving_agency=world["other"])
+    dossier = dossier_transition(actor=stranger, dossier=dossier, action="receive")
+    dossier = dossier_transition(
+        actor=stranger, dossier=dossier, action="hand_over", to_person=officials["processor"]
+    )
+    for action, kwargs in (
+        ("hand_over", {"to_person": officials["signer"]}),
+        ("stop", {"note": "x"}),
+        ("request_supplement", {"items": [{"vi": "Bản sao"}]}),
+    ):
+        with pytest.raises(PermissionDenied) as refused:
+            dossier_transition(actor=stranger, dossier=dossier, action=action, **kwargs)
+        assert refused.value.code == "not_handling_agency"
+    dossier = _do(world, dossier, "hand_over", role="processor", to_person=officials["head"])
+    dossier = _do(world, dossier, "approve", role="head")
+    dossier = _do(world, dossier, "sign", role="signer")
+    dossier = dossier_transition(
+        actor=stranger, dossier=dossier, action="deliver", data={"method": "counter"}
+    )
+    assert dossier.status == Status.DELIVERED

@@ -1,13 +1,13 @@
 """Slips (forms 01–07) as PDF, readable in Vietnamese, only for those who may see the dossier."""
 
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from pypdf import PdfReader
 
 from motcua.conftest import sign_in_with_second_factor
-from motcua.core.time import VN_TZ
+from motcua.core.time import VN_TZ, to_local
 from motcua.dossiers.slips import available_slips
 from motcua.dossiers.tests.test_lifecycle import _do, _submit
 
@@ -50,14 +50,15 @@ def test_apology_and_result_slips(client, world):
         "apologise",
         role="head",
         note="Chờ xác minh",
-        new_due_at=datetime(2030, 1, 2, 17, tzinfo=VN_TZ),
+        new_due_at=dossier.current_due_at + timedelta(days=20),
     )
+    new_date = f"{to_local(dossier.current_due_at):%d/%m/%Y}"
     dossier = _do(world, dossier, "hand_over", to_person=world["officials"]["head"])
     dossier = _do(world, dossier, "approve", role="head")
     dossier = _do(world, dossier, "sign", role="signer")
     sign_in_with_second_factor(client, world["officials"]["receiver"])
     apology = text_of(client.get(f"/van-phong/ho-so/{dossier.pk}/phieu/apology").content)
-    assert "XIN LỖI" in apology and "02/01/2030" in apology and "Chờ xác minh" in apology
+    assert "XIN LỖI" in apology and new_date in apology and "Chờ xác minh" in apology
     result = text_of(client.get(f"/van-phong/ho-so/{dossier.pk}/phieu/result").content)
     assert "Giấy xác nhận tình trạng hôn nhân" in result
 

@@ -95,3 +95,19 @@ def test_a_counter_reception_moves_the_case_only_for_an_identity_checked_at_the_
     )
     assert not verification_queue(city).exists()
     assert list(verification_queue(receiver)) == [VerificationCase.objects.get()]
+
+
+def test_a_refused_dossier_lets_its_case_go_to_the_applicants_next_dossier(world, city):
+    from motcua.dossiers.services import dossier_transition
+
+    case = verification_case_open(applicant=world["citizen"], procedure_code="1.004873", reason="born_abroad")
+    first = _submit(world, key="first")
+    dossier_transition(
+        actor=world["officials"]["receiver"], dossier=first, action="refuse", note="Sai xã, phường giải quyết"
+    )
+    case.refresh_from_db()
+    assert case.dossier_id is None and case.agency is None and list(verification_queue(city)) == [case]
+    assert AuditRecord.objects.filter(action="registry.verification_released").count() == 1
+    second = _submit(world, key="second", receiving_agency=world["other"])
+    case.refresh_from_db()
+    assert case.dossier_id == second.pk and case.status == VerificationCase.Status.OPEN
