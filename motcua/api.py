@@ -12,6 +12,7 @@ from motcua.catalogue.api import router as catalogue_router
 from motcua.core.errors import MotcuaError
 from motcua.dossiers.api import public as dossier_lookup_router
 from motcua.dossiers.api import router as dossiers_router
+from motcua.dossiers.apply_api import router as drafts_router
 
 PROBLEM = "application/problem+json"
 
@@ -23,6 +24,7 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 api.add_router("/procedures", catalogue_router, tags=["catalogue"])
+api.add_router("/dossiers/drafts", drafts_router, tags=["applying"])
 api.add_router("/dossiers", dossiers_router, tags=["dossiers"])
 api.add_router("/dossier-lookup", dossier_lookup_router, tags=["dossiers"])
 
