@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -21,7 +21,6 @@ from motcua.core.errors import Conflict, ValidationError
 from motcua.core.time import now, to_local
 from motcua.dossiers.clock import calendar_for, dossier_timeliness, pause, resume, start_clock
 from motcua.dossiers.completeness import check_complete
-from motcua.dossiers.deadlines import timeliness
 from motcua.dossiers.models import (
     Channel,
     Dossier,
@@ -31,9 +30,16 @@ from motcua.dossiers.models import (
     Status,
 )
 from motcua.dossiers.selectors import competent_agencies_for, province_of
-from motcua.dossiers.states import TRANSITIONS
+from motcua.dossiers.states import TRANSITIONS, transition_authorize
+from motcua.dossiers.steps import (
+    step_close,
+    step_for_hand_over,
+    step_for_transition,
+    step_move_on,
+    step_open_first,
+)
 from motcua.places.models import AdministrativeUnit, Agency
-from motcua.registries.officials import verification_case_move_to_dossier
+from motcua.registries.officials import verification_case_move_to_dossier, verification_case_release
 
 # Sent inside the transaction of every transition: dossier, event. Receivers write with it.
 dossier_event = Signal()
@@ -224,7 +230,7 @@ def dossier_receive_at_counter(
         submission_key=submission_key,
     )
     start_clock(dossier, at=at)
-    _open_first_step(dossier, at=at)
+    step_open_first(dossier, at=at)
     try:
         with transaction.atomic():  # the code and the dossier together: a lost race takes no number
             dossier.code = dossier_code_next(agency=agency, day=to_local(at).date())
@@ -297,7 +303,7 @@ def dossier_transition(
         .select_related("procedure_version", "competent_agency__unit__parent")
         .get(pk=dossier.pk)
     )
-    authorize(actor, transition.permission, dossier)
+    transition_authorize(actor, transition, dossier)
     if not transition.applies_to(dossier):
         raise Conflict(
             f"Không thể “{transition.vi}” khi hồ sơ đang ở trạng thái “{Status(dossier.status).label}”.",
@@ -333,6 +339,8 @@ def dossier_transition(
     if dossier.status in (Status.REFUSED, Status.STOPPED, Status.DELIVERED):
         dossier.finished_at = dossier.finished_at or at
     dossier.save()
+    if dossier.status in (Status.REFUSED, Status.STOPPED):  # no result: the case waits for the next dossier
+        verification_case_release(dossier_id=dossier.pk, actor=actor, ip=ip)
     _record(
         dossier,
         action,
@@ -363,7 +371,7 @@ def _on_receive(dossier: Dossier, *, at: datetime, actor: Any, **_: Any) -> dict
     if dossier.stage == Stage.SUPPLEMENTED and dossier.received_at is not None:
         return {}
     start_clock(dossier, at=at)
-    _open_first_step(dossier, at=at)
+    step_open_first(dossier, at=at)
     dossier.code = dossier_code_next(agency=dossier.receiving_agency, day=to_local(at).date())
     return {"code": dossier.code}
 
@@ -432,15 +440,13 @@ def _on_hand_over(dossier: Dossier, *, at: datetime, to_person: Any, to_agency: 
             code="to_person",
             field="to_person",
         )
-    step = _step_for(dossier, roles)
+    step = step_for_hand_over(dossier, roles)
     dossier.assignee = to_person
     if to_agency is not None:
         dossier.current_agency = to_agency
     if step is None:  # a colleague takes it over within the step in hand, on the same budget
         return {"step": dossier.step_key, "within_step": True}
-    closed = _close_step(dossier, at=at)
-    _open_step(dossier, step, at=at)
-    return {"step": step["key"], **closed}
+    return {"step": step["key"], **step_move_on(dossier, step, at=at)}
 
 
 def _handling_roles(person: Any, agency: Agency | None) -> set[str]:
@@ -459,93 +465,22 @@ def _handling_roles(person: Any, agency: Agency | None) -> set[str]:
     return {key for key, permissions in roles if handling & set(permissions or [])}
 
 
-def _step_for(dossier: Dossier, roles: set[str]) -> dict[str, Any] | None:
-    """The step a hand-over to someone holding ``roles`` starts: the first later step of the
-    procedure done by one of those roles; None — the step in hand goes on — when the person works on
-    that step or on none later (a head of department reviewing before the signature). The first
-    hand-over after reception always starts the next step."""
-    steps = dossier.procedure_version.data.get("steps") or []
-    keys = [s["key"] for s in steps]
-    if not steps:
-        return None
-    if dossier.step_key not in keys:
-        return _next_step(dossier)
-    position = keys.index(dossier.step_key)
-    later = [s for s in steps[position + 1 :] if s.get("role") in roles]
-    if later:
-        return later[0]
-    if position == 0:  # reception ends with the first hand-over, whoever takes the dossier
-        return _next_step(dossier)
-    return None
-
-
-# --- steps (form 06): each has its own budget; the event that ends one keeps its outcome -------
-
-
-def _next_step(dossier: Dossier, *, role: str = "") -> dict[str, Any] | None:
-    """The procedure's step after the one in hand: the first later one done by ``role`` when there
-    is one (approval goes to the signer, signing to the result desk), else simply the next."""
-    steps = dossier.procedure_version.data.get("steps") or []
-    if not steps:
-        return None
-    keys = [s["key"] for s in steps]
-    position = keys.index(dossier.step_key) + 1 if dossier.step_key in keys else 1
-    later = [s for s in steps[position:] if role and s.get("role") == role]
-    return later[0] if later else steps[min(position, len(steps) - 1)]
-
-
-def _open_step(dossier: Dossier, step: dict[str, Any] | None, *, at: datetime) -> None:
-    """Start ``step`` now; its due time is its own budget in working hours on the agency's calendar.
-    The event written next carries the step's key and due time."""
-    if step is None:
-        return
-    dossier.step_key, dossier.step_started_at = step["key"], at
-    dossier.step_due_at = calendar_for(dossier).add_working_hours(at, step["budget_hours"])
-
-
-def _open_first_step(dossier: Dossier, *, at: datetime) -> None:
-    """Reception is the procedure's first step: from receiving to the first hand-over."""
-    steps = dossier.procedure_version.data.get("steps") or []
-    _open_step(dossier, steps[0] if steps else None, at=at)
-
-
-def _close_step(dossier: Dossier, *, at: datetime) -> dict[str, Any]:
-    """End the step in hand at ``at``: what it was, when it started, its due time and whether it
-    ended early, on time or late (domain.md §4), for the event's payload. No step is in hand after."""
-    if dossier.step_due_at is None:
-        return {}
-    closed = {
-        "key": dossier.step_key,
-        "started_at": dossier.step_started_at.isoformat() if dossier.step_started_at else None,
-        "due_at": dossier.step_due_at.isoformat(),
-        "outcome": timeliness(at, dossier.step_due_at),
-    }
-    dossier.step_key, dossier.step_started_at, dossier.step_due_at = "", None, None
-    return {"closed_step": closed}
-
-
 def _on_approve(dossier: Dossier, *, at: datetime, **_: Any) -> dict:
     dossier.outcome = "granted"
-    step = _next_step(dossier, role="signer")
-    closed = _close_step(dossier, at=at)
-    _open_step(dossier, step, at=at)
-    return closed
+    return step_move_on(dossier, step_for_transition(dossier, "signer"), at=at)
 
 
 def _on_refuse_after_processing(dossier: Dossier, *, at: datetime, note: str, **_: Any) -> dict:
     reason = _require(note, "Hãy ghi lý do không giải quyết.", "Write why it is not granted.", "note")
     dossier.outcome = "refused"
-    step = _next_step(dossier, role="signer")
-    closed = _close_step(dossier, at=at)
-    _open_step(dossier, step, at=at)
-    return {"reason": reason, **closed}
+    return {"reason": reason, **step_move_on(dossier, step_for_transition(dossier, "signer"), at=at)}
 
 
 def _on_sign(dossier: Dossier, *, at: datetime, **_: Any) -> dict:
+    """Signing ends processing: the result desk's step starts, or the step in hand simply ends."""
     dossier.finished_at = at
-    step = _next_step(dossier, role="result_desk")
-    closed = _close_step(dossier, at=at)
-    _open_step(dossier, step, at=at)
+    result_desk = step_for_transition(dossier, "result_desk")
+    closed = step_move_on(dossier, result_desk, at=at) if result_desk else step_close(dossier, at=at)
     return {"outcome": dossier.outcome, "timeliness": dossier_timeliness(dossier, at), **closed}
 
 
@@ -562,7 +497,7 @@ def _on_deliver(dossier: Dossier, *, at: datetime, data: Any, **_: Any) -> dict:
             code="delivery_method",
             field="method",
         )
-    return {"method": method, **_close_step(dossier, at=at)}
+    return {"method": method, **step_close(dossier, at=at)}
 
 
 def _on_request_withdrawal(dossier: Dossier, *, note: str, at: datetime, **_: Any) -> dict:
@@ -583,6 +518,9 @@ def _on_stop(dossier: Dossier, *, note: str, **_: Any) -> dict:
     return {"reason": _require(note, "Hãy ghi lý do dừng xử lý.", "Write why processing stops.", "note")}
 
 
+APOLOGY_AT_MOST = timedelta(days=366)  # a new appointment within a year of the one it replaces
+
+
 def _on_apologise(dossier: Dossier, *, at: datetime, note: str, new_due_at: Any, **_: Any) -> dict:
     reason = _require(note, "Hãy ghi lý do trễ hạn.", "Write why the dossier is late.", "note")
     if dossier.current_due_at is not None and at > dossier.current_due_at:
@@ -595,6 +533,13 @@ def _on_apologise(dossier: Dossier, *, at: datetime, note: str, new_due_at: Any,
         raise ValidationError(
             "Ngày hẹn mới phải sau ngày hẹn hiện tại.",
             "The new date must be after the current due date.",
+            code="new_due_at",
+            field="new_due_at",
+        )
+    if new_due_at > (dossier.current_due_at or at) + APOLOGY_AT_MOST:
+        raise ValidationError(
+            "Ngày hẹn mới không được quá một năm sau ngày hẹn hiện tại.",
+            "The new date cannot be more than a year after the current due date.",
             code="new_due_at",
             field="new_due_at",
         )
