@@ -44,8 +44,6 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, _("This procedure is applied for in person only, at any centre."))
         return redirect("catalogue:procedure", version.code)
     draft = draft_for(applicant=request.user, version=version)
-    stored = prefill_of(applicant=request.user, procedure_code=version.code)
-    form = PrefilledForm.from_json(stored.form) if stored else PrefilledForm()
     errors: dict[str, str] = {}
     if request.method == "POST":
         action = request.POST.get("action", "save")
@@ -69,6 +67,10 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
                 draft=draft, file_id=int(chosen) if chosen.isdecimal() and len(chosen) < 12 else 0
             )
             return redirect(request.path)
+    # What the registries filled in is needed from here on (not for a scan: uploads stay cheap).
+    stored = prefill_of(applicant=request.user, procedure_code=version.code)
+    form = PrefilledForm.from_json(stored.form) if stored else PrefilledForm()
+    if request.method == "POST":
         # The main form: what it posts is the whole of what the applicant typed (an unticked box is
         # absent), so it is saved before anything else — nothing typed is lost, even on refusal.
         values = {key: request.POST.get(key, "") for key in _typed_fields(version, form)}

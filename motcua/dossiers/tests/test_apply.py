@@ -177,3 +177,31 @@ def test_a_number_no_record_can_hold_is_named_and_kept(raw):
 
     value, message = clean_value({"key": "site.land_area", "type": "decimal"}, raw)
     assert message == "Hãy nhập một số. / Enter a number." and value == str(raw)
+
+
+def test_a_pdf_with_megabytes_after_its_end_is_read_only_to_its_end_and_one_without_an_end_is_refused(
+    citizen, monkeypatch
+):
+    import pypdf
+
+    _, user = citizen
+    draft = draft_for(applicant=user, version=procedure_version_in_force(code="1.004873"))
+    read = []
+    real = pypdf.PdfReader
+    monkeypatch.setattr(
+        pypdf, "PdfReader", lambda stream: read.append(len(stream.getvalue())) or real(stream)
+    )
+    padded = pdf(2) + b"0" * 9_000_000  # the reader walks back over these: ~0.3 s of CPU an upload
+    upload = draft_upload(
+        draft=draft, document_key="previous_certificate", name="a.pdf", content=padded, actor=user
+    )
+    assert upload.pages == 2 and upload.size == len(padded) and read == [pdf(2).rindex(b"%%EOF") + 5]
+    with pytest.raises(ValidationError) as refused:
+        draft_upload(
+            draft=draft,
+            document_key="previous_certificate",
+            name="b.pdf",
+            content=pdf().replace(b"%%EOF", b""),
+            actor=user,
+        )
+    assert refused.value.code == "pdf_unreadable"
