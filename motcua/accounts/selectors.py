@@ -21,16 +21,29 @@ def memberships_in_force(user: Any, *, on: date) -> QuerySet[Membership]:
 def agencies_granting(user: Any, permission: str, *, on: date) -> set[int]:
     """Ids of the agencies where ``user`` holds, on ``on``, a role that grants ``permission``.
 
-    Cached on the user object for the request, since one page may check many dossiers.
+    Every permission of the day is read at once and cached on the user object for the request,
+    since one request checks several (the page's view permission, then the action's) and one page
+    may check many dossiers. ``grants_forget`` drops the cache when a membership changes.
     """
-    cache: dict[tuple[str, date], set[int]] = user.__dict__.setdefault("_motcua_grants", {})
-    key = (permission, on)
-    if key not in cache:
+    cache: dict[date, dict[str, set[int]]] = user.__dict__.setdefault(_GRANTS, {})
+    grants = cache.get(on)
+    if grants is None:
+        grants = cache[on] = {}
         rows = Membership.objects.filter(_in_force(on), user=user).values_list(
             "agency_id", "role__permissions"
         )
-        cache[key] = {agency_id for agency_id, perms in rows if permission in (perms or [])}
-    return cache[key]
+        for agency_id, permissions in rows:
+            for granted in permissions or []:
+                grants.setdefault(granted, set()).add(agency_id)
+    return set(grants.get(permission, ()))
+
+
+def grants_forget(user: Any) -> None:
+    """Forget what ``agencies_granting`` read for ``user`` (after a membership of theirs changed)."""
+    user.__dict__.pop(_GRANTS, None)
+
+
+_GRANTS = "_motcua_grants"
 
 
 def authorisation_covers(

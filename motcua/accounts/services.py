@@ -9,6 +9,7 @@ from django.db import transaction
 
 from motcua.accounts.models import Authorisation, Membership, Role, User
 from motcua.accounts.permissions import DEFAULT_ROLES, authorize
+from motcua.accounts.selectors import grants_forget
 from motcua.audit.services import audit_record
 from motcua.core.errors import ValidationError
 from motcua.places.models import Agency
@@ -74,6 +75,7 @@ def membership_grant(
     membership, _ = Membership.objects.get_or_create(
         user=user, agency=agency, role=role, valid_from=valid_from, defaults={"valid_to": valid_to}
     )
+    grants_forget(user)
     audit_record(
         actor=actor,
         action="membership.grant",
@@ -104,6 +106,8 @@ def membership_end(*, actor: Any, membership: Membership, on: date) -> Membershi
         )
     membership.valid_to = on
     membership.save(update_fields=["valid_to"])
+    if Membership._meta.get_field("user").is_cached(membership):  # a user object already in hand
+        grants_forget(membership.user)
     audit_record(
         actor=actor,
         action="membership.end",

@@ -314,3 +314,23 @@ def test_a_recorded_authorisation_lets_an_employee_act_for_a_business(world, adm
         valid_from=date(2026, 1, 1),
     )
     authorize(employee, "dossier.submit", dossier)
+
+
+def test_one_read_tells_every_permission_of_the_day_and_a_new_role_counts_at_once(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    receiver = type(world["officials"]["receiver"]).objects.get(pk=world["officials"]["receiver"].pk)
+    dossier = _target(world, "dossier.view", "own_agency")
+    with CaptureQueriesContext(connection) as queries:
+        for permission in ("dossier.view", "dossier.receive", "dossier.hand_over", "dossier.deliver"):
+            authorize(receiver, permission, dossier)
+        assert not _allowed(receiver, "dossier.approve", dossier)
+    assert len(queries) == 1, [q["sql"] for q in queries.captured_queries]
+    membership_grant(
+        actor=None, user=receiver, agency=world["own"], role_key="head", valid_from=date(2025, 7, 1)
+    )
+    authorize(receiver, "dossier.approve", dossier)  # granted on this very object: no stale answer
+    membership_end(actor=None, membership=receiver.memberships.get(role__key="head"), on=date(2025, 7, 1))
+    receiver = type(receiver).objects.get(pk=receiver.pk)
+    assert not _allowed(receiver, "dossier.approve", dossier)
