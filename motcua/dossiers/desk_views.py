@@ -198,6 +198,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "files": [files[i] for i in documents.get(d["key"], {}).get("files", []) if i in files],
             "reused": documents.get(d["key"], {}).get("reused"),
             "paper": bool(documents.get(d["key"], {}).get("paper")),
+            "electronic": d.get("form") == "electronic",
         }
         for d in definition["documents"]
     ]

@@ -18,6 +18,7 @@ def test_a_receiver_receives_from_the_queue_and_hands_over(client, world):
     assert dossier.reference in html
     page = client.get(f"/van-phong/ho-so/{dossier.pk}").content.decode()
     assert "Tiếp nhận" in page and "Nguyễn Văn An" in page and "Từ chối tiếp nhận" in page
+    assert "tờ khai điện tử ở trên" in page  # an online declaration is the form itself, not a missing paper
     client.post(f"/van-phong/ho-so/{dossier.pk}/receive")
     dossier.refresh_from_db()
     assert dossier.status == Status.RECEIVED and dossier.code
