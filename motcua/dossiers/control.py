@@ -5,7 +5,7 @@ dossier's outcome against its original due date (domain.md §3–§4).
 
 Nothing here is typed by anyone: each outcome is computed from stored times. The event that opens a
 step carries the step's key and due time (``DossierEvent.step_key`` / ``step_due_at``); the event
-that ends it names it in ``payload["closed_step"]`` (``services._close_step``).
+that ends it names it in ``payload["closed_step"]`` (``steps.step_close``).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 
 @pytest.mark.django_db(transaction=True)
 def test_parallel_receptions_never_share_a_code():
-    from motcua.dossiers.services import dossier_code_next
+    from motcua.dossiers.codes import dossier_code_next
     from motcua.places.models import Agency
     from motcua.places.services import places_load
 
@@ -38,8 +38,8 @@ def test_parallel_receptions_never_share_a_code():
 @pytest.mark.django_db
 def test_the_day_after_9999_receptions_refuses_a_code_and_keeps_the_counter(loaded_places):
     from motcua.core.errors import Conflict
+    from motcua.dossiers.codes import dossier_code_next
     from motcua.dossiers.models import DossierCodeCounter
-    from motcua.dossiers.services import dossier_code_next
     from motcua.places.models import Agency
 
     agency = Agency.objects.get(kind=Agency.Kind.COMMUNE_SERVICE_CENTRE, unit__name="Phường Bến Thành")
