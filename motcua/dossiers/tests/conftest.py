@@ -42,3 +42,31 @@ def world(loaded_places, loaded_catalogue, django_user_model):
         "citizen": citizen,
         "version": version,
     }
+
+
+@pytest.fixture
+def citizen(loaded_places, loaded_catalogue, django_user_model, client):
+    """A single adult of the synthetic population (seed 3), signed in with e-ID."""
+    from motcua.registries.models import Person
+    from motcua.registries.synthetic import registry_generate
+
+    registry_generate(people=300, businesses=0, seed=3)
+    person = (
+        Person.objects.filter(
+            date_of_death__isnull=True,
+            marital_status="single",
+            phone__gt="",
+            born_abroad=False,
+            naturalised=False,
+        )
+        .exclude(permanent_residence=None)
+        .order_by("personal_id")[0]
+    )
+    user = django_user_model.objects.create_user(
+        username=f"vneid-{person.personal_id}",
+        oidc_subject=person.personal_id,
+        personal_id=person.personal_id,
+        last_name=person.full_name,
+    )
+    client.force_login(user, backend="motcua.accounts.oidc.CitizenOIDCBackend")
+    return person, user

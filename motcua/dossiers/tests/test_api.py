@@ -9,8 +9,6 @@ from hypothesis import settings as hypothesis_settings
 
 from motcua.conftest import sign_in_with_second_factor
 from motcua.dossiers.models import Dossier, Status
-from motcua.registries.models import Person
-from motcua.registries.synthetic import registry_generate
 
 pytestmark = pytest.mark.django_db
 
@@ -29,25 +27,10 @@ def pdf() -> bytes:
 
 
 @pytest.fixture
-def applicant(world, django_user_model, client):
-    """A citizen of the synthetic population, signed in with e-ID, who consented to the prefill."""
-    registry_generate(people=300, businesses=0, seed=3)
-    person = (
-        Person.objects.filter(
-            date_of_death__isnull=True, marital_status="single", born_abroad=False, naturalised=False
-        )
-        .exclude(permanent_residence=None)
-        .order_by("personal_id")[0]
-    )
-    user = django_user_model.objects.create_user(
-        username=f"vneid-{person.personal_id}",
-        oidc_subject=person.personal_id,
-        personal_id=person.personal_id,
-        last_name=person.full_name,
-    )
-    client.force_login(user, backend="motcua.accounts.oidc.CitizenOIDCBackend")
+def applicant(world, citizen, client):
+    """The citizen (conftest), who consented to the prefill of the certificate of marital status."""
     client.post("/tai-khoan/dien-san/1.004873", {"action": "consent", "consent": "yes"})
-    return person, user
+    return citizen
 
 
 def _typed(world, draft: dict) -> dict:

@@ -8,8 +8,6 @@ from motcua.catalogue.selectors import procedure_version_in_force
 from motcua.core.errors import ValidationError
 from motcua.dossiers.drafts import MAX_PAGES, draft_for, draft_upload
 from motcua.dossiers.models import Dossier, DossierFile, Status
-from motcua.registries.models import Person
-from motcua.registries.synthetic import registry_generate
 
 pytestmark = pytest.mark.django_db
 
@@ -23,30 +21,6 @@ def pdf(pages: int = 1) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
-
-
-@pytest.fixture
-def citizen(loaded_places, loaded_catalogue, django_user_model, client):
-    registry_generate(people=300, businesses=0, seed=3)
-    person = (
-        Person.objects.filter(
-            date_of_death__isnull=True,
-            marital_status="single",
-            phone__gt="",
-            born_abroad=False,
-            naturalised=False,
-        )
-        .exclude(permanent_residence=None)
-        .order_by("personal_id")[0]
-    )
-    user = django_user_model.objects.create_user(
-        username=f"vneid-{person.personal_id}",
-        oidc_subject=person.personal_id,
-        personal_id=person.personal_id,
-        last_name=person.full_name,
-    )
-    client.force_login(user, backend="motcua.accounts.oidc.CitizenOIDCBackend")
-    return person, user
 
 
 URL = "/tai-khoan/nop/1.004873"
