@@ -24,6 +24,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from bench.harness import (
+    RAW_DOSSIER,
+    RAW_EVENT,
+    bench_world,
     best_within,
     free_port,
     motcua_serve,
@@ -36,22 +39,6 @@ from bench.harness import (
 )
 
 TARGETS_MS = {"submit": 150.0, "receive": 100.0}
-RAW_DOSSIER = """
-INSERT INTO dossiers_dossier (
-    reference, procedure_version_id, procedure_code, case_key, channel, applicant_enterprise_code,
-    applicant_name, applicant_personal_id, applicant_phone, competent_agency_id, current_agency_id,
-    receiving_agency_id, status, stage, step_key, data, provenance, paused_hours,
-    supplement_requests, counts_as_late, outcome, submission_key, created_at, updated_at
-) VALUES (
-    %s, %s, '1.004873', 'standard', 2, '', 'A', '079090123456', '', %s, %s, %s, 1, '', '', %s,
-    '{}', 0, 0, false, '', '', now(), now()
-) RETURNING id
-"""
-RAW_EVENT = """
-INSERT INTO dossiers_dossierevent
-    (dossier_id, action, to_status, from_stage, to_stage, step_key, at, note, payload)
-VALUES (%s, 'submit', 1, '', '', '', now(), '', '{}')
-"""
 
 
 def main() -> None:
@@ -72,33 +59,20 @@ def main() -> None:
 
 
 def run(bench, args, rates: list[float]) -> None:
-    from datetime import date
 
     import psycopg
-    from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from motcua.accounts.models import User
-    from motcua.accounts.services import membership_grant, roles_ensure_defaults
     from motcua.catalogue.selectors import procedure_version_in_force
-    from motcua.catalogue.services import catalogue_load
     from motcua.dossiers.models import Dossier
     from motcua.dossiers.services import dossier_submit_online, dossier_transition
-    from motcua.places.models import Agency
-    from motcua.places.services import places_load
 
     print(f"setting up {bench.name} …", flush=True)
-    call_command("migrate", verbosity=0)
-    places_load()
-    catalogue_load()
-    roles_ensure_defaults()
-    centre = Agency.objects.get(kind="commune_centre", unit__name="Phường Bến Thành")
-    receiver = User.objects.create_user(username="bench.receiver")
-    membership_grant(
-        actor=None, user=receiver, agency=centre, role_key="receiver", valid_from=date(2025, 7, 1)
-    )
+    centre, officials, version = bench_world(("receiver",), prefix="bench")
+    receiver = officials["receiver"]
     device = TOTPDevice.objects.create(user=receiver, name="bench", confirmed=True)
     version = procedure_version_in_force(code="1.004873")
     form = submission_form(version, centre.unit.code)

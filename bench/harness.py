@@ -299,3 +299,50 @@ def best_within(rows: list[dict], target_ms: float) -> dict | None:
     """The highest throughput among the rates whose p99 stayed within ``target_ms`` without errors."""
     good = [r for r in rows if r["p99"] <= target_ms and r["errors"] == 0]
     return max(good, key=lambda r: r["throughput"]) if good else None
+
+
+# The baseline of the dossier benches: a dossier row and its event, inserted by hand.
+RAW_DOSSIER = """
+INSERT INTO dossiers_dossier (
+    reference, procedure_version_id, procedure_code, case_key, channel, applicant_enterprise_code,
+    applicant_name, applicant_personal_id, applicant_phone, competent_agency_id, current_agency_id,
+    receiving_agency_id, status, stage, step_key, data, provenance, paused_hours,
+    supplement_requests, counts_as_late, outcome, submission_key, created_at, updated_at
+) VALUES (
+    %s, %s, '1.004873', 'standard', 2, '', 'A', '079090123456', '', %s, %s, %s, 1, '', '', %s,
+    '{}', 0, 0, false, '', '', now(), now()
+) RETURNING id
+"""
+RAW_EVENT = """
+INSERT INTO dossiers_dossierevent
+    (dossier_id, action, to_status, from_stage, to_stage, step_key, at, note, payload)
+VALUES (%s, 'submit', 1, '', '', '', now(), '', '{}')
+"""
+
+
+def bench_world(officials: tuple[str, ...], *, prefix: str) -> tuple[Any, dict[str, Any], Any]:
+    """Migrate, load the places and the catalogue, and give Phường Bến Thành's centre an official in
+    each role of ``officials``: (the centre, {role: user}, the certificate of marital status)."""
+    from datetime import date
+
+    from django.core.management import call_command
+
+    from motcua.accounts.models import User
+    from motcua.accounts.services import membership_grant, roles_ensure_defaults
+    from motcua.catalogue.selectors import procedure_version_in_force
+    from motcua.catalogue.services import catalogue_load
+    from motcua.places.models import Agency
+    from motcua.places.services import places_load
+
+    call_command("migrate", verbosity=0)
+    places_load()
+    catalogue_load()
+    roles_ensure_defaults()
+    centre = Agency.objects.get(kind="commune_centre", unit__name="Phường Bến Thành")
+    people = {}
+    for role in officials:
+        people[role] = User.objects.create_user(username=f"{prefix}.{role}")
+        membership_grant(
+            actor=None, user=people[role], agency=centre, role_key=role, valid_from=date(2025, 7, 1)
+        )
+    return centre, people, procedure_version_in_force(code="1.004873")

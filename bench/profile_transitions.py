@@ -18,62 +18,11 @@ import cProfile
 import io
 import os
 import pstats
-import secrets
-import shutil
-import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-RAW_DOSSIER = """
-INSERT INTO dossiers_dossier (
-    reference, procedure_version_id, procedure_code, case_key, channel, applicant_enterprise_code,
-    applicant_name, applicant_personal_id, applicant_phone, competent_agency_id, current_agency_id,
-    receiving_agency_id, status, stage, step_key, data, provenance, paused_hours,
-    supplement_requests, counts_as_late, outcome, submission_key, created_at, updated_at
-) VALUES (
-    %s, %s, '1.004873', 'standard', 2, '', 'A', '079090123456', '', %s, %s, %s, 1, '', '', %s,
-    '{}', 0, 0, false, '', '', now(), now()
-) RETURNING id
-"""
-RAW_EVENT = """
-INSERT INTO dossiers_dossierevent
-    (dossier_id, action, to_status, from_stage, to_stage, step_key, at, note, payload)
-VALUES (%s, 'submit', 1, '', '', '', now(), '', '{}')
-"""
-
-
-@contextmanager
-def throwaway_database(server_url: str) -> Iterator[str]:
-    import psycopg
-
-    name = f"motcua_profile_{secrets.token_hex(3)}"
-    with psycopg.connect(server_url, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    parts = urlsplit(server_url)
-    workdir = Path(tempfile.mkdtemp(prefix="motcua-profile-"))
-    os.environ.update(
-        {
-            "DATABASE_URL": urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, "")),
-            "MOTCUA_VAR_DIR": str(workdir),
-            "SECRET_KEY": "profile-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-            "DJANGO_SETTINGS_MODULE": "motcua.settings",
-        }
-    )
-    try:
-        import django
-
-        django.setup()
-        yield name
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(server_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        shutil.rmtree(workdir, ignore_errors=True)
+from bench.harness import RAW_DOSSIER, RAW_EVENT, bench_world, throwaway_database
 
 
 def backend_cpu_seconds(pid: int) -> float:
@@ -102,38 +51,20 @@ def main() -> None:
         "--only", choices=("submit", "receive", "hand_over"), help="profile this operation alone"
     )
     args = parser.parse_args()
-    with throwaway_database(args.database_url) as name:
-        run(name, args)
+    with throwaway_database(args.database_url, prefix="motcua_profile") as bench:
+        run(bench.name, args)
 
 
 def run(name: str, args: argparse.Namespace) -> None:
-    from datetime import date
 
-    from django.core.management import call_command
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
     from motcua.accounts.models import User
-    from motcua.accounts.services import membership_grant, roles_ensure_defaults
-    from motcua.catalogue.selectors import procedure_version_in_force
-    from motcua.catalogue.services import catalogue_load
     from motcua.dossiers.services import dossier_submit_online, dossier_transition
-    from motcua.places.models import Agency
-    from motcua.places.services import places_load
 
     print(f"setting up {name} …", flush=True)
-    call_command("migrate", verbosity=0)
-    places_load()
-    catalogue_load()
-    roles_ensure_defaults()
-    centre = Agency.objects.get(kind="commune_centre", unit__name="Phường Bến Thành")
-    officials = {}
-    for role in ("receiver", "processor"):
-        officials[role] = User.objects.create_user(username=f"profile.{role}")
-        membership_grant(
-            actor=None, user=officials[role], agency=centre, role_key=role, valid_from=date(2025, 7, 1)
-        )
-    version = procedure_version_in_force(code="1.004873")
+    centre, officials, version = bench_world(("receiver", "processor"), prefix="profile")
     data = form_data(version)
     n = args.n
     warm = 5
