@@ -28,6 +28,7 @@ from bench.harness import (
     RAW_EVENT,
     bench_world,
     best_within,
+    form_data,
     free_port,
     motcua_serve,
     open_model,
@@ -201,23 +202,9 @@ def run(bench, args, rates: list[float]) -> None:
 
 
 def submission_form(version, unit_code: str) -> dict[str, str]:
-    """What the application page posts for ``version``: every required field, typed plausibly."""
-    fields = [f for s in version.data["form"]["sections"] for f in s["fields"]]
-    form = {"action": "submit", "case": "standard", "unit": unit_code, "purpose.kind": "other"}
-    typed = {
-        "date": "1990-05-12",
-        "personal_id": "079090123456",
-        "phone": "0912345678",
-        "email": "an@example.vn",
-        "country": "VN",
-        "checkbox": "on",
-        "integer": "1",
-    }
-    for spec in fields:
-        if spec.get("required") and spec["key"] not in form:
-            options = spec.get("options")
-            form[spec["key"]] = options[0]["value"] if options else typed.get(spec["type"], "Nội dung " * 3)
-    form["status.marital_status"] = "single"
+    """What the application page posts for ``version``: ``form_data`` as a browser sends it."""
+    form = {"action": "submit", "case": "standard", "unit": unit_code}
+    form.update({k: "on" if v is True else str(v) for k, v in form_data(version).items()})
     return form
 
 

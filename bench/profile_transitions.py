@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.harness import RAW_DOSSIER, RAW_EVENT, bench_world, throwaway_database
+from bench.harness import RAW_DOSSIER, RAW_EVENT, bench_world, form_data, throwaway_database
 
 
 def backend_cpu_seconds(pid: int) -> float:
@@ -190,29 +190,6 @@ def run(name: str, args: argparse.Namespace) -> None:
         stats.sort_stats("cumulative").print_stats(args.top)
         stats.sort_stats("tottime").print_stats(args.top)
         print(out.getvalue())
-
-
-def form_data(version) -> dict[str, object]:
-    """Every required field of ``version``, typed plausibly (as the application page sends them)."""
-    typed = {
-        "date": "1990-05-12",
-        "personal_id": "079090123456",
-        "phone": "0912345678",
-        "email": "an@example.vn",
-        "country": "VN",
-        "checkbox": True,
-        "integer": 1,
-    }
-    data: dict[str, object] = {"purpose.kind": "other"}
-    for section in version.data["form"]["sections"]:
-        for spec in section["fields"]:
-            if spec.get("required") and spec["key"] not in data:
-                options = spec.get("options")
-                data[spec["key"]] = (
-                    options[0]["value"] if options else typed.get(spec["type"], "Nội dung " * 3)
-                )
-    data["status.marital_status"] = "single"
-    return data
 
 
 if __name__ == "__main__":

@@ -223,15 +223,9 @@ def dossier_out(dossier: Dossier, user: Any, *, official: bool) -> dict[str, Any
         }
         for e in dossier.events.all()
     ]
-    data = {k: v for k, v in dossier.data.items() if not k.startswith("_")}
     return {
-        **_item(dossier),
-        "receiving_agency": _agency(dossier.receiving_agency),
-        "competent_agency": _agency(dossier.competent_agency),
-        "current_agency": _agency(dossier.current_agency),
-        "counts_as_late": dossier.counts_as_late,
-        "supplement_requests": dossier.supplement_requests,
-        "data": data,
+        **_out_of_reach(dossier),
+        "data": {k: v for k, v in dossier.data.items() if not k.startswith("_")},
         "events": events,
         "actions": dossier_actions_for(user, dossier, official=official),
     }
@@ -370,7 +364,8 @@ def act_on_dossier(request: HttpRequest, body: ActionIn, key: str = DOSSIER_KEY)
 
 
 def _out_of_reach(dossier: Dossier) -> dict[str, Any]:
-    """The answer to an action that moved the dossier beyond what the caller may see."""
+    """Where the dossier stands, without its data, timeline or actions: all of the answer to an action
+    that moved it beyond what the caller may see, and the start of ``dossier_out``."""
     return {
         **_item(dossier),
         "receiving_agency": _agency(dossier.receiving_agency),
