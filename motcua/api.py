@@ -4,8 +4,9 @@ Errors are RFC 9457 problem details in one shape, whatever raised them.
 """
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import get_language
 from ninja import NinjaAPI
-from ninja.errors import HttpError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from motcua.catalogue.api import router as catalogue_router
@@ -53,13 +54,32 @@ def invalid_request(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
     return _problem(api, request, body, 422)
 
 
+# What the framework itself refuses, said as people read it (Vietnamese, then English).
+HTTP_WORDS = {
+    401: ("Hãy đăng nhập trước (VNeID cho người dân, văn phòng cho cán bộ).", "Sign in first."),
+    403: (
+        "Thiếu mã chống giả mạo (CSRF): gửi kèm tiêu đề X-CSRFToken lấy từ cookie csrftoken.",
+        "The anti-forgery token is missing: send the X-CSRFToken header from the csrftoken cookie.",
+    ),
+}
+
+
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    vi, en = HTTP_WORDS.get(exc.status_code, (str(exc), str(exc)))
+    english = (get_language() or "vi").startswith("en")
     body = {
         "type": f"urn:motcua:error:http_{exc.status_code}",
-        "title": str(exc),
+        "title": en,
         "status": exc.status_code,
         "code": f"http_{exc.status_code}",
-        "detail": str(exc),
+        "detail": en if english else vi,
+        "detail_vi": vi,
+        "detail_en": en,
     }
     return _problem(api, request, body, exc.status_code)
+
+
+@api.exception_handler(AuthenticationError)
+def not_signed_in(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return http_error(request, exc)

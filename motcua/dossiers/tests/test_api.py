@@ -352,3 +352,14 @@ def test_an_action_that_moves_the_dossier_out_of_reach_answers_what_was_done(
         content_type="application/json",
     )
     assert unknown.status_code == 400 and unknown.json()["code"] == "to_agency"
+
+
+def test_the_frameworks_own_refusals_are_said_in_vietnamese_and_english(world, applicant):
+    anonymous = Client().get(API)
+    assert anonymous.status_code == 401 and anonymous["Content-Type"] == "application/problem+json"
+    assert anonymous.json()["detail_vi"].startswith("Hãy đăng nhập")
+    _, user = applicant
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(user, backend="motcua.accounts.oidc.CitizenOIDCBackend")
+    refused = strict.put(DRAFT, {"values": {}}, content_type="application/json").json()
+    assert "X-CSRFToken" in refused["detail_en"] and "CSRF" in refused["detail_vi"]
