@@ -350,22 +350,6 @@ def bench_world(officials: tuple[str, ...], *, prefix: str) -> tuple[Any, dict[s
 
 def form_data(version) -> dict[str, object]:
     """Every required field of ``version``, typed plausibly (as the application page sends them)."""
-    typed = {
-        "date": "1990-05-12",
-        "personal_id": "079090123456",
-        "phone": "0912345678",
-        "email": "an@example.vn",
-        "country": "VN",
-        "checkbox": True,
-        "integer": 1,
-    }
-    data: dict[str, object] = {"purpose.kind": "other"}
-    for section in version.data["form"]["sections"]:
-        for spec in section["fields"]:
-            if spec.get("required") and spec["key"] not in data:
-                options = spec.get("options")
-                data[spec["key"]] = (
-                    options[0]["value"] if options else typed.get(spec["type"], "Nội dung " * 3)
-                )
-    data["status.marital_status"] = "single"
-    return data
+    from motcua.dossiers.demo import sample_form_data
+
+    return sample_form_data(version)

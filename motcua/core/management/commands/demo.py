@@ -21,6 +21,7 @@ from motcua.accounts.demo import demo_officials_ensure, demo_totp_ensure
 from motcua.accounts.devidp.services import dev_identities_ensure
 from motcua.accounts.services import demo_admin_ensure
 from motcua.catalogue.services import catalogue_load
+from motcua.dossiers.demo import demo_dossiers_ensure
 from motcua.places.selectors import places_loaded
 from motcua.registries.selectors import registry_is_empty, registry_sample_adults, registry_sample_born_abroad
 
@@ -53,6 +54,9 @@ class Command(BaseCommand):
         for error in report.errors:
             self.stderr.write(f"  {error}")
         accounts = self._accounts()
+        made = demo_dossiers_ensure()
+        if made:
+            self.stdout.write(f"  {made} sample dossiers at Phường Bến Thành's centre")
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"  ready in {time.monotonic() - started:.1f} s")
         if setup_only:
