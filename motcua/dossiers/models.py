@@ -89,6 +89,9 @@ class Dossier(models.Model):
     step_due_at = models.DateTimeField(_("current step due"), null=True, blank=True)
     step_started_at = models.DateTimeField(_("current step started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The verification code of the signed electronic result issued for it (results app), if any:
+    # an input of the service index ("dossiers with an electronic result").
+    e_result_code = models.CharField(_("electronic result"), max_length=20, blank=True)
     submission_key = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
