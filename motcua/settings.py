@@ -151,6 +151,15 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# --- Signed electronic results (docs/signing.md) --------------------------------------------------
+# Per-agency keys: a JSON file mapping agency electronic ids to a PKCS#12 file or a PKCS#11 token.
+SIGNING_KEYS = env.str("SIGNING_KEYS", default="")
+# Without it: <electronic id>.p12 files here; the demo CA issues missing ones when SIGNING_DEMO_CA.
+SIGNING_DIR = Path(env.str("SIGNING_DIR", default=str(VAR_DIR / "signing")))
+SIGNING_DEMO_CA = env.bool("SIGNING_DEMO_CA", default=MOTCUA_DEMO or DEBUG)
+# PEM files of the roots a result's certificate must chain to (default: the demo CA's).
+SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[])
+
 # --- Security -------------------------------------------------------------------------------------
 # Cookies are secure unless the site is served over plain http (the local demo says so explicitly).
 SECURE_COOKIES = env.bool("SECURE_COOKIES", default=not DEBUG)

@@ -15,4 +15,6 @@ os.environ.setdefault("STATIC_ROOT", tempfile.mkdtemp(prefix="motcua-static-"))
 # The bundled development identity provider is part of what the tests exercise.
 os.environ.setdefault("DEV_IDP", "true")
 os.environ.setdefault("DEMO", "true")
+# One demo certification authority for the whole run, outside the developer's var/.
+os.environ.setdefault("SIGNING_DIR", tempfile.mkdtemp(prefix="motcua-signing-"))
 os.environ.setdefault("OIDC_RP_CLIENT_SECRET", "test-only-oidc-client-secret")

@@ -22,10 +22,12 @@ from motcua.core.errors import MotcuaError, PermissionDenied, ValidationError
 from motcua.core.http import client_ip
 from motcua.core.time import VN_TZ, now, to_local, today
 from motcua.dossiers.control import control_outcome, control_steps
-from motcua.dossiers.models import Dossier, DossierFile
+from motcua.dossiers.handlers import result_signature_required
+from motcua.dossiers.models import Dossier, DossierFile, Status
 from motcua.dossiers.selectors import (
     QUEUES,
     colleagues_for_hand_over,
+    component_flags,
     desk_queue,
     dossier_actions_for,
     dossier_for_desk,
@@ -110,7 +112,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 def _queue_rows(rows: list[Dossier], *, english: bool, now_at: datetime) -> list[dict[str, Any]]:
     """What each row of a queue shows, worked out once here: a page of 50 rows rendered through
     the model's display methods and the template's lookups cost more than its SQL."""
-    from motcua.dossiers.models import Stage, Status
+    from motcua.dossiers.models import Stage
 
     labels: dict[tuple[int, str], str] = {}
     base = reverse("desk:queue")
@@ -226,9 +228,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
     documents = dossier.data.get("documents", {})
     files = {f.pk: f for f in dossier.files.all()}
+    flags = component_flags(dossier)
     papers = [
         {
             "document": d,
+            "flags": flags.get(d["key"], {}),
             "files": [files[i] for i in documents.get(d["key"], {}).get("files", []) if i in files],
             "reused": documents.get(d["key"], {}).get("reused"),
             "paper": bool(documents.get(d["key"], {}).get("paper")),
@@ -269,6 +273,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "colleagues": [(agency, people) for agency, people in colleagues if people],
             "slips": slip_links(dossier, english=english),
             "supplement_files": [f for f in files.values() if f.document_key == "supplement"],
+            "e_result_to_sign": "sign" in actions and result_signature_required(dossier),
+            "may_print": bool(dossier.e_result_code)
+            and ("deliver" in actions or dossier.status == Status.DELIVERED),
+            "has_counter_scans": any(f.counter_submission_key for f in files.values()),
         },
     )
 
@@ -278,6 +286,9 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     dossier = _dossier_or_404(request, pk)
     if action not in TRANSITIONS or action in APPLICANT_ACTIONS:
         raise Http404(_("There is no such action."))
+    if action == "sign" and result_signature_required(dossier):
+        messages.error(request, _("This result is signed digitally: read it and sign it on its page."))
+        return redirect("results:sign", pk=pk)
     note = request.POST.get("note", "")[:2000]
     kwargs: dict[str, Any] = {"note": note, "ip": client_ip(request)}
     if action == "hand_over":

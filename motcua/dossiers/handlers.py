@@ -143,12 +143,30 @@ def _on_refuse_after_processing(dossier: Dossier, *, at: datetime, note: str, **
     return {"reason": reason, **step_move_on(dossier, step_for_transition(dossier, "signer"), at=at)}
 
 
-def _on_sign(dossier: Dossier, *, at: datetime, **_: Any) -> dict:
-    """Signing ends processing: the result desk's step starts, or the step in hand simply ends."""
+def _on_sign(dossier: Dossier, *, at: datetime, data: Any, **_: Any) -> dict:
+    """Signing ends processing: the result desk's step starts, or the step in hand simply ends. When
+    the results app signed an electronic result for it, ``data["result"]`` says which (its code)."""
+    if result_signature_required(dossier) and not (data or {}).get("result"):
+        raise Conflict(
+            "Kết quả này phải được ký số: hãy ký trên trang ký kết quả.",
+            "This result must be signed digitally: sign it on the result's signing page.",
+            code="e_result_required",
+        )
     dossier.finished_at = at
+    result = (data or {}).get("result") or {}
+    if result:
+        dossier.e_result_code = str(result["code"])[:20]
     result_desk = step_for_transition(dossier, "result_desk")
     closed = step_move_on(dossier, result_desk, at=at) if result_desk else step_close(dossier, at=at)
-    return {"outcome": dossier.outcome, "timeliness": dossier_timeliness(dossier, at), **closed}
+    signed = {"result": {k: result[k] for k in ("code", "number", "sha256") if k in result}} if result else {}
+    return {"outcome": dossier.outcome, "timeliness": dossier_timeliness(dossier, at), **signed, **closed}
+
+
+def result_signature_required(dossier: Dossier) -> bool:
+    """Whether granting this dossier issues a digitally signed electronic result (the procedure says
+    so and the outcome is a grant) — the results app signs it; a refusal is signed as before."""
+    definition = dossier.procedure_version.data.get("result") or {}
+    return dossier.outcome == "granted" and bool(definition.get("signed"))
 
 
 DELIVERY_METHODS = {"counter": "tại quầy", "post": "qua dịch vụ bưu chính", "online": "trực tuyến"}
@@ -164,7 +182,9 @@ def _on_deliver(dossier: Dossier, *, at: datetime, data: Any, **_: Any) -> dict:
             code="delivery_method",
             field="method",
         )
-    return {"method": method, **step_close(dossier, at=at)}
+    copies = (data or {}).get("paper_copies")
+    paper = {"paper_copies": copies} if isinstance(copies, int) and 0 < copies < 100 else {}
+    return {"method": method, **paper, **step_close(dossier, at=at)}
 
 
 def _on_request_withdrawal(dossier: Dossier, *, note: str, at: datetime, **_: Any) -> dict:

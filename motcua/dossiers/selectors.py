@@ -300,3 +300,43 @@ def colleagues_for_hand_over(*, agency_ids: Any, on: Any) -> list[Any]:
         if m.user.is_active and handling & set(m.role.permissions or [])
     }
     return sorted(people.values(), key=lambda u: (u.full_name, u.pk))
+
+
+def component_flags(dossier: Dossier) -> dict[str, dict[str, bool]]:
+    """For each document the dossier's case needs: whether it is *digitised* (a file uploaded online
+    or scanned at the counter), *from the store* (a document of the applicant's document store stood
+    in for it) or *from registry data* (the registry made the paper unnecessary) — the inputs of
+    the service index's digitisation group (domain.md §9)."""
+    definition = dossier.procedure_version.data
+    case = next((c for c in definition["cases"] if c["key"] == dossier.case_key), None)
+    needed = set(case["documents"]) if case and "documents" in case else None
+    given = dossier.data.get("documents") or {}
+    flags = {}
+    for document in definition["documents"]:
+        if needed is not None and document["key"] not in needed:
+            continue
+        component = given.get(document["key"]) or {}
+        electronic = document.get("form") == "electronic" and dossier.channel == 2
+        flags[document["key"]] = {
+            "digitised": bool(component.get("files") or component.get("digitised") or electronic),
+            "from_store": bool(component.get("reused")),
+            "from_registry": bool((document.get("replaceable_by") or {}).get("registry")) and not component,
+        }
+    return flags
+
+
+def dossier_digitisation(dossier: Dossier) -> dict[str, bool]:
+    """The dossier-level flags: *digitised* when every component has a file, a stored document or
+    registry data, and the electronic result is issued where one is required; *reuses data* when a
+    component came from the store or a registry; *store linked* when one came from the store."""
+    flags = component_flags(dossier).values()
+    needs_result = bool((dossier.procedure_version.data.get("result") or {}).get("signed"))
+    result_ok = not needs_result or dossier.outcome == "refused" or bool(dossier.e_result_code)
+    return {
+        "digitised": result_ok
+        and all(f["digitised"] or f["from_store"] or f["from_registry"] for f in flags),
+        "reuses_data": any(f["from_store"] or f["from_registry"] for f in flags)
+        or bool(dossier.provenance),
+        "store_linked": any(f["from_store"] for f in flags),
+        "e_result": bool(dossier.e_result_code),
+    }

@@ -399,3 +399,25 @@ def _notify(dossier: Dossier, action: str, event: DossierEvent) -> None:
         recipients.append(("sms", dossier.applicant_phone))
     if recipients:
         message_send_many(recipients=recipients, user=applicant, template=template, context=context)
+
+
+# --- components of the dossier ------------------------------------------------------------------
+
+
+@transaction.atomic
+def dossier_component_digitised(*, dossier: Dossier, document_key: str, pages: int, text: bool) -> Dossier:
+    """Mark one paper of the dossier as digitised at the counter (the results app made it one PDF,
+    with a text layer when ``text``): an input of the service index's digitisation group. Not a
+    transition — the status does not change and no event is written."""
+    locked = Dossier.objects.select_for_update(of=("self",)).get(pk=dossier.pk)
+    if document_key not in {d["key"] for d in locked.procedure_version.data["documents"]} | {"supplement"}:
+        raise ValidationError(
+            "Thủ tục không có giấy tờ này.", "The procedure has no such document.", code="document"
+        )
+    documents = dict(locked.data.get("documents") or {})
+    component = dict(documents.get(document_key) or {})
+    component["digitised"] = {"pages": int(pages), "text": bool(text), "at": now().isoformat()}
+    documents[document_key] = component
+    locked.data = {**locked.data, "documents": documents}
+    locked.save(update_fields=["data", "updated_at"])
+    return locked

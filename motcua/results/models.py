@@ -28,7 +28,7 @@ def _digitised_file_name(instance: Digitisation, filename: str) -> str:
 
 class ResultDocument(models.Model):
     """A signed electronic result (domain.md §3 "Result"). Written once by ``services.result_sign``;
-    never edited (a mistake is corrected by revoking it with a reason and issuing another)."""
+    never edited."""
 
     dossier = models.OneToOneField("dossiers.Dossier", on_delete=models.PROTECT, related_name="e_result")
     code = models.CharField(_("verification code"), max_length=20, unique=True)
@@ -51,8 +51,6 @@ class ResultDocument(models.Model):
     certificate_fingerprint = models.CharField(_("certificate fingerprint (SHA-256)"), max_length=64)
     certificate_subject = models.CharField(_("certificate subject"), max_length=300)
     stored_document_id = models.CharField(_("item in the document store"), max_length=40, blank=True)
-    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-    revoked_reason = models.CharField(_("reason for revoking"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("electronic result")

@@ -10,6 +10,9 @@ from hypothesis import settings as hypothesis_settings
 from motcua.conftest import sign_in_with_second_factor
 from motcua.dossiers.models import Dossier, Status
 
+# What the results app passes when it has signed the electronic result (tested there).
+E_RESULT = {"result": {"code": "KQTEST000001", "number": "1/2026", "sha256": "0" * 64}}
+
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1/dossiers"
@@ -289,7 +292,7 @@ def test_the_result_is_delivered_by_post_through_the_api(client, world, applican
         actor=officials["receiver"], dossier=dossier, action="hand_over", to_person=officials["head"]
     )
     dossier = dossier_transition(actor=officials["head"], dossier=dossier, action="approve")
-    dossier = dossier_transition(actor=officials["signer"], dossier=dossier, action="sign")
+    dossier = dossier_transition(actor=officials["signer"], dossier=dossier, action="sign", data=E_RESULT)
     desk = sign_in_with_second_factor(Client(), officials["receiver"])
     odd = desk.post(
         f"{API}/{dossier.code}/actions",

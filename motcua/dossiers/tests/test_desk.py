@@ -8,6 +8,9 @@ from motcua.conftest import sign_in_with_second_factor
 from motcua.dossiers.models import Dossier, Status
 from motcua.dossiers.tests.test_lifecycle import _do, _submit
 
+# What the results app passes when it has signed the electronic result (tested there).
+E_RESULT = {"result": {"code": "KQTEST000001", "number": "1/2026", "sha256": "0" * 64}}
+
 pytestmark = pytest.mark.django_db
 
 
@@ -316,7 +319,7 @@ def test_a_dossier_is_handed_to_the_deciding_agency_and_its_result_delivered_by_
         person = django_user_model.objects.create_user(username=f"pc-{role}", last_name=f"PC {role}")
         membership_grant(actor=None, user=person, agency=deciding, role_key=role, valid_from=date(2025, 7, 1))
         action = "approve" if role == "head" else "sign"
-        moved = dossier_transition(actor=person, dossier=moved, action=action)
+        moved = dossier_transition(actor=person, dossier=moved, action=action, data=E_RESULT)
     html = client.post(
         f"/van-phong/ho-so/{dossier.pk}/deliver", {"method": "pigeon"}, follow=True
     ).content.decode()

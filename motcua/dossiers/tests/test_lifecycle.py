@@ -15,6 +15,9 @@ from motcua.dossiers.services import dossier_receive_at_counter, dossier_submit_
 from motcua.dossiers.states import TRANSITIONS
 from motcua.notifications.models import Message
 
+# What the results app passes when it has signed the electronic result (tested there).
+E_RESULT = {"result": {"code": "KQTEST000001", "number": "1/2026", "sha256": "0" * 64}}
+
 pytestmark = pytest.mark.django_db
 
 DATA = {
@@ -111,7 +114,7 @@ def test_the_whole_way_from_reception_to_delivery(world):
     assert (dossier.status, dossier.stage, dossier.assignee) == (Status.PROCESSING, Stage.ASSIGNED, processor)
     assert dossier.step_due_at is not None
     dossier = _do(world, dossier, "approve", role="head")
-    dossier = _do(world, dossier, "sign", role="signer")
+    dossier = _do(world, dossier, "sign", role="signer", data=E_RESULT)
     assert dossier.status == Status.RESULT_READY and dossier.outcome == "granted"
     dossier = _do(world, dossier, "deliver")
     assert dossier.status == Status.DELIVERED and dossier.finished_at is not None
@@ -396,7 +399,7 @@ def test_statistics_forgive_the_applicants_wait_but_not_a_second_guidance(world,
     dossier = dossier_transition(actor=world["citizen"], dossier=dossier, action="supplement", data={})
     dossier = _do(world, dossier, "hand_over", to_person=world["officials"]["head"])
     dossier = _do(world, dossier, "approve", role="head")
-    dossier = _do(world, dossier, "sign", role="signer")
+    dossier = _do(world, dossier, "sign", role="signer", data=E_RESULT)
     sign = DossierEvent.objects.get(dossier=dossier, action="sign")
     assert sign.payload["timeliness"] == "early"  # the wait is the applicant's, not the agency's
     other = _do(world, _submit(world, key="k2"), "receive")
@@ -405,7 +408,7 @@ def test_statistics_forgive_the_applicants_wait_but_not_a_second_guidance(world,
         other = dossier_transition(actor=world["citizen"], dossier=other, action="supplement", data={})
     other = _do(world, other, "hand_over", to_person=world["officials"]["head"])
     other = _do(world, other, "approve", role="head")
-    other = _do(world, other, "sign", role="signer")
+    other = _do(world, other, "sign", role="signer", data=E_RESULT)
     assert DossierEvent.objects.get(dossier=other, action="sign").payload["timeliness"] == "late"
 
 
@@ -496,7 +499,7 @@ def test_the_centre_that_only_received_a_dossier_keeps_reception_and_delivery_no
         assert refused.value.code == "not_handling_agency"
     dossier = _do(world, dossier, "hand_over", role="processor", to_person=officials["head"])
     dossier = _do(world, dossier, "approve", role="head")
-    dossier = _do(world, dossier, "sign", role="signer")
+    dossier = _do(world, dossier, "sign", role="signer", data=E_RESULT)
     dossier = dossier_transition(
         actor=stranger, dossier=dossier, action="deliver", data={"method": "counter"}
     )

@@ -11,6 +11,9 @@ from motcua.core.time import VN_TZ, to_local
 from motcua.dossiers.slips import available_slips
 from motcua.dossiers.tests.test_lifecycle import _do, _submit
 
+# What the results app passes when it has signed the electronic result (tested there).
+E_RESULT = {"result": {"code": "KQTEST000001", "number": "1/2026", "sha256": "0" * 64}}
+
 pytestmark = pytest.mark.django_db
 
 
@@ -55,7 +58,7 @@ def test_apology_and_result_slips(client, world):
     new_date = f"{to_local(dossier.current_due_at):%d/%m/%Y}"
     dossier = _do(world, dossier, "hand_over", to_person=world["officials"]["head"])
     dossier = _do(world, dossier, "approve", role="head")
-    dossier = _do(world, dossier, "sign", role="signer")
+    dossier = _do(world, dossier, "sign", role="signer", data=E_RESULT)
     sign_in_with_second_factor(client, world["officials"]["receiver"])
     apology = text_of(client.get(f"/van-phong/ho-so/{dossier.pk}/phieu/apology").content)
     assert "XIN LỖI" in apology and new_date in apology and "Chờ xác minh" in apology
@@ -107,7 +110,7 @@ def _walk(world, monkeypatch):
     clock[0] = datetime(2026, 11, 25, 9, 0, tzinfo=VN_TZ)  # verification was due Monday 23, 11:00: late
     dossier = _do(world, dossier, "approve", role="head")
     clock[0] = datetime(2026, 11, 25, 10, 0, tzinfo=VN_TZ)  # signature due the same day, 14:30
-    dossier = _do(world, dossier, "sign", role="signer")
+    dossier = _do(world, dossier, "sign", role="signer", data=E_RESULT)
     clock[0] = datetime(2026, 11, 25, 11, 0, tzinfo=VN_TZ)  # delivery due the same day, 13:30
     return _do(world, dossier, "deliver")
 

@@ -45,4 +45,12 @@ class DocumentStore(Protocol):
         issuer: str,
         issued_on: date,
         data: dict[str, Any],
-    ) -> dict[str, Any]: ...
+        content: bytes = b"",
+        file_name: str = "",
+    ) -> dict[str, Any]:
+        """Keep a document (and its file, ``content``, when there is one) for its owner."""
+        ...
+
+    def file_of(self, *, document_id: str, personal_id: str = "", enterprise_code: str = "") -> bytes | None:
+        """The file of one of the owner's documents, or None (no such document of theirs, no file)."""
+        ...

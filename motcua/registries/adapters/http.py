@@ -8,6 +8,7 @@ RegistryUnavailable: a slow registry then costs the applicant nothing but manual
 
 from __future__ import annotations
 
+import base64
 import threading
 import time
 from dataclasses import dataclass
@@ -170,8 +171,10 @@ class HttpDocumentStore(_HttpRegistry):
         issuer: str,
         issued_on: date,
         data: dict[str, Any],
+        content: bytes = b"",
+        file_name: str = "",
     ) -> dict[str, Any]:
-        payload = {
+        payload: dict[str, Any] = {
             "personal_id": personal_id,
             "enterprise_code": enterprise_code,
             "kind": kind,
@@ -180,7 +183,19 @@ class HttpDocumentStore(_HttpRegistry):
             "issued_on": issued_on.isoformat(),
             "data": data,
         }
+        if content:  # the file travels base64-encoded in the same request
+            payload["file"] = {"name": file_name, "content_base64": base64.b64encode(content).decode()}
         body = _object(self._request("POST", "/documents", json=payload))
         if body is None:
             raise RegistryUnavailable("the document store has no such owner")
         return body
+
+    def file_of(self, *, document_id: str, personal_id: str = "", enterprise_code: str = "") -> bytes | None:
+        owner = {"personal_id": personal_id} if personal_id else {"enterprise_code": enterprise_code}
+        body = _object(self._request("GET", f"/documents/{document_id}/file", params=owner))
+        if not body or not body.get("content_base64"):
+            return None
+        try:
+            return base64.b64decode(body["content_base64"], validate=True)
+        except ValueError as error:
+            raise RegistryUnavailable("the document store sent a file that is not base64") from error

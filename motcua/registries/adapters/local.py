@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 from typing import Any
+
+from django.core.files.base import ContentFile
 
 from motcua.registries.models import Business, Person, StoredDocument
 
@@ -154,8 +157,10 @@ class LocalDocumentStore:
         issuer: str,
         issued_on: date,
         data: dict[str, Any],
+        content: bytes = b"",
+        file_name: str = "",
     ) -> dict[str, Any]:
-        document = StoredDocument.objects.create(
+        document = StoredDocument(
             owner_personal_id=personal_id,
             owner_enterprise_code=enterprise_code,
             kind=kind,
@@ -164,7 +169,22 @@ class LocalDocumentStore:
             issued_on=issued_on,
             data=data,
         )
+        if content:  # under a random name: the owner's file name is kept only as data
+            document.data = {**data, "file_name": file_name[-200:] or "tai-lieu.pdf"}
+            document.file.save(f"{secrets.token_urlsafe(18)}.pdf", ContentFile(content), save=False)
+        document.save()
         return _document_dict(document)
+
+    def file_of(self, *, document_id: str, personal_id: str = "", enterprise_code: str = "") -> bytes | None:
+        if not (personal_id or enterprise_code) or not str(document_id).isdecimal():
+            return None
+        document = StoredDocument.objects.filter(
+            pk=int(document_id), owner_personal_id=personal_id, owner_enterprise_code=enterprise_code
+        ).first()
+        if document is None or not document.file:
+            return None
+        with document.file.open("rb") as handle:
+            return handle.read()
 
 
 def _document_dict(d: StoredDocument) -> dict[str, Any]:
@@ -175,4 +195,5 @@ def _document_dict(d: StoredDocument) -> dict[str, Any]:
         "issuer": d.issuer,
         "issued_on": d.issued_on.isoformat(),
         "data": d.data,
+        "has_file": bool(d.file),
     }
