@@ -11,7 +11,10 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from motcua.accounts.permissions import authorize
 from motcua.core.context_processors import TEXT_SIZE_COOKIE, TEXT_SIZES
+from motcua.core.errors import PermissionDenied
+from motcua.core.health import HealthCheck, health_checks_run, health_degraded
 from motcua.core.http import safe_next
 from motcua.core.time import now
 from motcua.places.calendar import WorkCalendar
@@ -69,11 +72,8 @@ def _task_queue_status() -> dict:
     }
 
 
-@never_cache
-@require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness for load balancers: 503 when the database is unreachable; "degraded" when the task
-    queue is reachable but no worker has taken a ready task for longer than the allowed lag."""
+def _core_checks() -> dict[str, dict]:
+    """The database and the task queue: "down" in either makes /healthz answer 503."""
     checks: dict[str, dict] = {}
     try:
         with connection.cursor() as cursor:
@@ -82,12 +82,86 @@ def healthz(request: HttpRequest) -> JsonResponse:
         checks["database"] = {"status": "ok", "vendor": connection.vendor}
     except Exception as exc:  # any driver error means "down"
         checks["database"] = {"status": "down", "error": exc.__class__.__name__}
-        return JsonResponse({"status": "down", "checks": checks}, status=503)
+        return checks
     try:
         checks["tasks"] = _task_queue_status()
     except Exception as exc:
         checks["tasks"] = {"status": "down", "error": exc.__class__.__name__}
-    overall = "ok" if all(c["status"] == "ok" for c in checks.values()) else "degraded"
-    if checks["tasks"]["status"] == "down":
+    return checks
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness for load balancers: 503 when the database is unreachable; "degraded" when the task
+    queue is reachable but no worker has taken a ready task for longer than the allowed lag, or an
+    app's check (``motcua.core.health``) says so. An optional part missing ("unavailable", e.g. OCR)
+    is listed and leaves the status "ok"."""
+    checks = _core_checks()
+    if any(c["status"] == "down" for c in checks.values()):
         return JsonResponse({"status": "down", "checks": checks}, status=503)
+    registered = health_checks_run()
+    core_ok = all(c["status"] == "ok" for c in checks.values())
+    overall = "ok" if core_ok and not health_degraded(registered) else "degraded"
+    checks.update({name: answer.as_json() for name, answer in registered.items()})
     return JsonResponse({"status": overall, "checks": checks})
+
+
+CORE_CHECK_TITLES = {
+    "database": ("Cơ sở dữ liệu", "Database"),
+    "tasks": ("Hàng đợi tác vụ nền", "Background task queue"),
+}
+
+
+def _core_explained(name: str, check: dict) -> HealthCheck:
+    """The database's and queue's answers in words, for the administrators' page."""
+    vi_title, en_title = CORE_CHECK_TITLES[name]
+    if check["status"] == "ok":
+        vi, en = "Hoạt động bình thường.", "Working."
+        if name == "tasks" and "ready" in check:
+            vi = f"Hoạt động bình thường; {check['ready']} tác vụ đang chờ."
+            en = f"Working; {check['ready']} task(s) waiting."
+    elif name == "tasks" and check["status"] == "degraded":
+        vi = (
+            f"Tác vụ chờ lâu nhất đã {check['oldest_ready_seconds']} giây: không có tiến trình worker nào "
+            "đang chạy (chạy `motcua worker`). Thông báo, số hóa bản quét bị chậm."
+        )
+        en = (
+            f"The oldest waiting task has waited {check['oldest_ready_seconds']} s: no worker is running "
+            "(run `motcua worker`). Notices and digitisation are delayed."
+        )
+    else:
+        vi = f"Không kết nối được ({check.get('error', '')})."
+        en = f"Unreachable ({check.get('error', '')})."
+    status = "ok" if check["status"] == "ok" else "degraded"
+    return HealthCheck(status=status, title_vi=vi_title, title_en=en_title, detail_vi=vi, detail_en=en)
+
+
+def _may_see_system(user) -> bool:
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    try:
+        authorize(user, "accounts.manage")
+    except PermissionDenied:
+        return False
+    return True
+
+
+@never_cache
+@require_GET
+def system_health(request: HttpRequest) -> HttpResponse:
+    """The administrators' health page ("tình trạng hệ thống"): every check, explained in Vietnamese
+    and English — e.g. that OCR is not installed, so scans are kept without text."""
+    if not _may_see_system(request.user):
+        return render(request, "core/system_health.html", {"allowed": False}, status=403)
+    core = _core_checks()
+    answers = {name: _core_explained(name, check) for name, check in core.items()}
+    if all(c["status"] != "down" for c in core.values()):
+        answers.update(health_checks_run())
+    return render(
+        request,
+        "core/system_health.html",
+        {"allowed": True, "checks": list(answers.items()), "checked_at": now()},
+    )
