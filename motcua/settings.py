@@ -160,6 +160,10 @@ SIGNING_DEMO_CA = env.bool("SIGNING_DEMO_CA", default=MOTCUA_DEMO or DEBUG)
 # PEM files of the roots a result's certificate must chain to (default: the demo CA's).
 SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[])
 
+# Counter digitisation: OCR with tesseract (Vietnamese) when installed; off by choice here.
+MOTCUA_OCR_ENABLED = env.bool("OCR_ENABLED", default=True)
+MOTCUA_OCR_PAGE_TIMEOUT = env.int("OCR_PAGE_TIMEOUT", default=120)
+
 # --- Security -------------------------------------------------------------------------------------
 # Cookies are secure unless the site is served over plain http (the local demo says so explicitly).
 SECURE_COOKIES = env.bool("SECURE_COOKIES", default=not DEBUG)

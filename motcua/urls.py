@@ -19,6 +19,7 @@ urlpatterns = [
     path("thu-tuc/", include("motcua.catalogue.urls")),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
+    path("van-phong/he-thong", core_views.system_health, name="system-health"),
     path("van-phong/xac-minh/", include("motcua.registries.backoffice_urls")),
     path("van-phong/ho-so/", include("motcua.dossiers.desk_urls")),
     path("van-phong/", include("motcua.accounts.urls")),

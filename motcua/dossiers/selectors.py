@@ -335,8 +335,7 @@ def dossier_digitisation(dossier: Dossier) -> dict[str, bool]:
     return {
         "digitised": result_ok
         and all(f["digitised"] or f["from_store"] or f["from_registry"] for f in flags),
-        "reuses_data": any(f["from_store"] or f["from_registry"] for f in flags)
-        or bool(dossier.provenance),
+        "reuses_data": any(f["from_store"] or f["from_registry"] for f in flags) or bool(dossier.provenance),
         "store_linked": any(f["from_store"] for f in flags),
         "e_result": bool(dossier.e_result_code),
     }

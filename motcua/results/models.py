@@ -71,6 +71,9 @@ class ResultNumberCounter(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["agency", "year"], name="result_counter_once")]
 
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.year}: {self.last}"
+
 
 class ResultPrint(models.Model):
     """A paper copy of a signed result printed at a counter ("bản in có xác nhận"), on request."""
@@ -84,6 +87,9 @@ class ResultPrint(models.Model):
     class Meta:
         verbose_name = _("certified print")
         verbose_name_plural = _("certified prints")
+
+    def __str__(self) -> str:
+        return f"{self.result_id} × {self.copies} ({self.at:%Y-%m-%d})"
 
 
 class Digitisation(models.Model):

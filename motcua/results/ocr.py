@@ -149,7 +149,8 @@ def _image_page(content: bytes) -> Image.Image:
     if max(image.size) > MAX_SIDE:
         shrink = MAX_SIDE / max(image.size)
         image = image.resize(
-            (max(1, round(image.width * shrink)), max(1, round(image.height * shrink))), Image.Resampling.LANCZOS
+            (max(1, round(image.width * shrink)), max(1, round(image.height * shrink))),
+            Image.Resampling.LANCZOS,
         )
     image.info["dpi"] = _image_dpi(image, dpi, max(image.size) / max(width, height))
     return image

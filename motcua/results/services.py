@@ -347,3 +347,33 @@ def _certified_print(
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def signing_demo_ensure() -> int:
+    """For ``make demo``: the demo CA, and a signing certificate for every agency where someone holds
+    the signer's role and for the people's committee of each such agency's commune (the agency
+    that decides commune-level dossiers). Returns how many certificates were made."""
+    from pathlib import Path
+
+    from motcua.accounts.models import Membership
+
+    if settings.SIGNING_KEYS:  # real keys are configured: no demo certificates beside them
+        return 0
+    signing.demo_ca_ensure()
+    agencies = {
+        m.agency
+        for m in Membership.objects.filter(valid_to__isnull=True).select_related("agency", "role")
+        if "dossier.sign" in (m.role.permissions or [])
+    }
+    units = {a.unit_id for a in agencies if a.unit_id}
+    agencies |= set(
+        Agency.objects.filter(
+            unit_id__in=units, kind=Agency.Kind.COMMUNE_PEOPLES_COMMITTEE, valid_to__isnull=True
+        )
+    )
+    made = 0
+    for agency in sorted(agencies, key=lambda a: a.electronic_id):
+        if not (Path(settings.SIGNING_DIR) / f"{signing.safe_name(agency.electronic_id)}.p12").exists():
+            signing.demo_certificate_issue(electronic_id=agency.electronic_id, name=agency.name)
+            made += 1
+    return made

@@ -49,17 +49,23 @@ def _write_private(path: Path, content: bytes) -> None:
         handle.write(content)
 
 
+def _fit64(text: str) -> str:
+    """At most 64 bytes of UTF-8 (X.520's upper bound for these names), cut on a character."""
+    encoded = text.encode()[:64]
+    return encoded.decode(errors="ignore").strip() or "-"
+
+
 def _name(common_name: str, *, organisation: str, serial: str = "") -> Any:
     from cryptography import x509
     from cryptography.x509.oid import NameOID
 
     attributes = [
         x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation[:64]),
-        x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64]),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, _fit64(organisation)),
+        x509.NameAttribute(NameOID.COMMON_NAME, _fit64(common_name)),
     ]
     if serial:
-        attributes.append(x509.NameAttribute(NameOID.SERIAL_NUMBER, serial[:64]))
+        attributes.append(x509.NameAttribute(NameOID.SERIAL_NUMBER, _fit64(serial)))
     return x509.Name(attributes)
 
 
@@ -169,7 +175,7 @@ def demo_certificate_issue(*, electronic_id: str, name: str) -> Path:
     ca = demo_ca_ensure()
     passphrase = secrets.token_urlsafe(18)
     bundle = certificate_issue(electronic_id=electronic_id, name=name, ca=ca, passphrase=passphrase)
-    path = _signing_dir() / f"{_safe(electronic_id)}.p12"
+    path = _signing_dir() / f"{safe_name(electronic_id)}.p12"
     with _lock:
         _write_private(path, bundle)
         passphrases = _passphrases()
@@ -178,7 +184,7 @@ def demo_certificate_issue(*, electronic_id: str, name: str) -> Path:
     return path
 
 
-def _safe(electronic_id: str) -> str:
+def safe_name(electronic_id: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-._" else "_" for ch in electronic_id)[:60]
 
 
@@ -224,7 +230,7 @@ def signer_for(agency: Any) -> Any:
         path = Path(entry["pkcs12"])
         passphrase = os.environ.get(entry.get("passphrase_env", ""), "")
     else:
-        path = Path(settings.SIGNING_DIR) / f"{_safe(agency.electronic_id)}.p12"
+        path = Path(settings.SIGNING_DIR) / f"{safe_name(agency.electronic_id)}.p12"
         if not path.exists():
             if not settings.SIGNING_DEMO_CA:
                 raise _no_key(agency)

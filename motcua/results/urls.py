@@ -3,7 +3,7 @@ office's signing, downloads, certified print and counter digitisation (under /va
 
 from django.urls import path
 
-from motcua.results import views
+from motcua.results import digitisation_views, views
 
 app_name = "results"
 urlpatterns = [
@@ -14,4 +14,10 @@ urlpatterns = [
     path("van-phong/ket-qua/<int:pk>/xem-truoc.pdf", views.preview, name="preview"),
     path("van-phong/ket-qua/<int:pk>/ket-qua.pdf", views.office_download, name="office-download"),
     path("van-phong/ket-qua/<int:pk>/ban-in", views.certified_print, name="print"),
+    path("van-phong/so-hoa/<int:pk>", digitisation_views.digitisation_fragment, name="digitisation"),
+    path(
+        "van-phong/so-hoa/<int:pk>/<int:digitisation_id>.pdf",
+        digitisation_views.digitisation_pdf,
+        name="digitisation-pdf",
+    ),
 ]

@@ -6,7 +6,6 @@ import hashlib
 import io
 
 import pytest
-from django.urls import include, path
 from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
@@ -21,42 +20,9 @@ from motcua.results.digitisation import digitisation_run, digitisation_status_fo
 from motcua.results.models import Digitisation
 from motcua.results.tests.test_ocr import HEADING, TITLE, jpeg, paper, pdf_of, png, words
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = pytest.mark.django_db
 
 PAPER = "previous_certificate"
-
-
-def _site_urls() -> list:
-    """The site's addresses, with the digitisation pages mounted where motcua/urls.py is to mount
-    them if it does not yet (once it does, its own are used)."""
-    from motcua import urls as site
-    from motcua.core import views as core_views
-    from motcua.results import digitisation_views
-    from motcua.results import urls as results
-
-    names = {pattern.name for pattern in results.urlpatterns}
-    extra = [
-        p
-        for p in (
-            path("van-phong/so-hoa/<int:pk>", digitisation_views.digitisation_fragment, name="digitisation"),
-            path(
-                "van-phong/so-hoa/<int:pk>/<int:digitisation_id>.pdf",
-                digitisation_views.digitisation_pdf,
-                name="digitisation-pdf",
-            ),
-        )
-        if p.name not in names
-    ]
-    site_names = {getattr(p, "name", None) for p in site.urlpatterns}
-    health = (
-        []
-        if "system-health" in site_names
-        else [path("van-phong/he-thong", core_views.system_health, name="system-health")]
-    )
-    return [*health, path("", include(([*results.urlpatterns, *extra], "results"))), *site.urlpatterns]
-
-
-urlpatterns = _site_urls()
 
 
 @pytest.fixture(autouse=True)

@@ -176,7 +176,6 @@ def test_healthz_says_ocr_is_ok_when_installed(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.urls("motcua.results.tests.test_digitisation")  # until motcua/urls.py mounts the page
 def test_the_administrators_system_page_explains_ocr_missing(
     client, settings, admin_client, django_user_model
 ):

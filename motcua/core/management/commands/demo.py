@@ -24,6 +24,7 @@ from motcua.catalogue.services import catalogue_load
 from motcua.dossiers.demo import demo_dossiers_ensure
 from motcua.places.selectors import places_loaded
 from motcua.registries.selectors import registry_is_empty, registry_sample_adults, registry_sample_born_abroad
+from motcua.results.services import signing_demo_ensure
 
 SHOWN = ("admin", "citizens", "benthanh.receiver", "benthanh.processor", "benthanh.signer", "hcm.leader")
 
@@ -57,6 +58,9 @@ class Command(BaseCommand):
         made = demo_dossiers_ensure()
         if made:
             self.stdout.write(f"  {made} sample dossiers at Phường Bến Thành's centre")
+        certificates = signing_demo_ensure()
+        if certificates:
+            self.stdout.write(f"  demo signing CA and {certificates} agency certificates under var/signing")
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"  ready in {time.monotonic() - started:.1f} s")
         if setup_only:
