@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 
 from django.core.cache import cache
 
 
+def _cache_key(key: str, bucket: int) -> str:
+    """Keys carry what people typed (a code, an address): hashed, any of them is a safe cache key."""
+    return f"ratelimit:{hashlib.sha256(key.encode(errors='replace')).hexdigest()[:32]}:{bucket}"
+
+
 def allow(key: str, *, limit: int, window_seconds: int) -> bool:
     """Count one attempt under ``key``; True while no more than ``limit`` happened in this window."""
     bucket = int(time.time() // window_seconds)
-    cache_key = f"ratelimit:{key}:{bucket}"
+    cache_key = _cache_key(key, bucket)
     cache.add(cache_key, 0, timeout=window_seconds + 5)
     try:
         count = cache.incr(cache_key)
@@ -21,4 +27,4 @@ def allow(key: str, *, limit: int, window_seconds: int) -> bool:
 
 
 def reset(key: str, *, window_seconds: int) -> None:
-    cache.delete(f"ratelimit:{key}:{int(time.time() // window_seconds)}")
+    cache.delete(_cache_key(key, int(time.time() // window_seconds)))

@@ -246,6 +246,7 @@ def signer_for(agency: Any) -> Any:
 
 def _pkcs11_signer(agency: Any, entry: dict[str, Any]) -> Any:
     try:
+        from pyhanko.config.pkcs11 import TokenCriteria
         from pyhanko.sign import pkcs11
     except ImportError as error:  # python-pkcs11 is an optional extra of pyHanko
         raise Conflict(
@@ -256,7 +257,7 @@ def _pkcs11_signer(agency: Any, entry: dict[str, Any]) -> Any:
     try:
         session = pkcs11.open_pkcs11_session(
             entry["module"],
-            token_label=entry.get("token_label"),
+            token_criteria=TokenCriteria(label=entry.get("token_label")),
             user_pin=os.environ.get(entry.get("pin_env", ""), ""),
         )
         return pkcs11.PKCS11Signer(
