@@ -23,6 +23,14 @@ DEMO_DESKS = (
     ("thudaumot", "Phường Thủ Dầu Một"),
 )
 START = date(2025, 7, 1)
+# The demo officials' names, as they appear on slips and under signatures (made up).
+FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Võ", "Đặng", "Bùi", "Đỗ", "Huỳnh", "Phan")
+MIDDLE = ("Văn", "Thị", "Minh", "Thanh", "Quốc", "Ngọc", "Hữu")
+GIVEN = ("An", "Bình", "Châu", "Dũng", "Hà", "Hải", "Hương", "Khoa", "Lan", "Long", "Mai", "Nam", "Phúc")
+
+
+def demo_official_name(index: int) -> str:
+    return f"{FAMILY[index % len(FAMILY)]} {MIDDLE[index % len(MIDDLE)]} {GIVEN[index % len(GIVEN)]}"
 
 
 def _agency(where: str) -> Agency:
@@ -57,7 +65,7 @@ def demo_officials_ensure(*, known: dict[str, dict]) -> list[dict]:
         (f"{prefix}.{role}", _agency(where), role) for prefix, where in DEMO_DESKS for role in COUNTER_ROLES
     ]
     desks += [("hcm.catalogue", city_pc, "catalogue_admin"), ("hcm.sysadmin", city_pc, "system_admin")]
-    for username, agency, role in desks:
+    for index, (username, agency, role) in enumerate(desks):
         previous = known.get(username, {})
         password = previous.get("password") or secrets.token_urlsafe(9)
         user = User.objects.filter(username=username).first()
@@ -65,8 +73,7 @@ def demo_officials_ensure(*, known: dict[str, dict]) -> list[dict]:
             user = User.objects.create_user(
                 username=username,
                 password=password,
-                first_name=username.split(".")[0].title(),
-                last_name=role,
+                last_name=demo_official_name(index),
             )
         elif not user.check_password(password):
             user.set_password(password)

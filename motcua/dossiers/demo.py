@@ -82,6 +82,10 @@ def demo_dossiers_ensure() -> int:
                 "applicant.full_name": person.full_name,
                 "applicant.personal_id": person.personal_id,
                 "applicant.date_of_birth": person.date_of_birth.isoformat(),
+                "applicant.sex": person.sex,
+                "applicant.ethnicity": person.ethnicity,
+                "applicant.residence": person.permanent_residence or {"kind": "text", "text": "—"},
+                "purpose.other_text": "Bổ sung hồ sơ xin việc làm",
             },
         )
         dossier = dossier_receive_at_counter(
