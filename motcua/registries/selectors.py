@@ -144,3 +144,31 @@ def prefill_of(*, applicant: Any, procedure_code: str, enterprise_code: str = ""
         .prefetch_related("reused_documents")
         .first()
     )
+
+
+def stored_documents_of(user: Any) -> tuple[list[dict[str, Any]], bool]:
+    """The person's own documents in the document store, newest first, and whether it answered."""
+    from motcua.registries.adapters import document_store
+    from motcua.registries.adapters.base import RegistryUnavailable
+
+    personal_id = getattr(user, "personal_id", "") or ""
+    if not personal_id:
+        return [], True
+    try:
+        return document_store().list_for(personal_id=personal_id), True
+    except RegistryUnavailable:
+        return [], False
+
+
+def stored_document_file(user: Any, document_id: str) -> bytes | None:
+    """The file of one of the person's own stored documents, or None."""
+    from motcua.registries.adapters import document_store
+    from motcua.registries.adapters.base import RegistryUnavailable
+
+    personal_id = getattr(user, "personal_id", "") or ""
+    if not personal_id or not document_id.isdecimal() or len(document_id) > 18:
+        return None
+    try:
+        return document_store().file_of(document_id=document_id, personal_id=personal_id)
+    except RegistryUnavailable:
+        return None

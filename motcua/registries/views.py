@@ -1,16 +1,24 @@
-"""Citizens' pages of the registries: who read their data, and the businesses they act for."""
+"""Citizens' pages of the registries: who read their data, the businesses they act for, and their
+document store."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from motcua.accounts.citizen_views import citizen_login_required
 from motcua.registries.attributes import attribute_label
-from motcua.registries.selectors import businesses_for, data_access_list_for_person
+from motcua.registries.selectors import (
+    businesses_for,
+    data_access_list_for_person,
+    stored_document_file,
+    stored_documents_of,
+)
+from motcua.registries.services import iso_date
 
 
 @never_cache
@@ -46,3 +54,31 @@ def businesses(request: HttpRequest) -> HttpResponse:
             "unavailable": not answered,
         },
     )
+
+
+@never_cache
+@require_GET
+@citizen_login_required
+def document_store_page(request: HttpRequest) -> HttpResponse:
+    """ "Kho dữ liệu của tôi": the papers and electronic results kept for the citizen, which
+    applications offer instead of uploads."""
+    documents, answered = stored_documents_of(request.user)
+    for document in documents:  # the store speaks ISO dates; people read day first
+        issued = iso_date(document.get("issued_on"), registry=True)
+        document["issued_display"] = issued.strftime("%d/%m/%Y") if issued else "—"
+    return render(
+        request, "registries/document_store.html", {"documents": documents, "unavailable": not answered}
+    )
+
+
+@never_cache
+@require_GET
+@citizen_login_required
+def document_store_file(request: HttpRequest, document_id: str) -> HttpResponse:
+    content = stored_document_file(request.user, document_id)
+    if content is None:
+        raise Http404(_("There is no such document in your store."))
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="tai-lieu-{document_id}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

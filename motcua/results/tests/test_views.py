@@ -122,3 +122,20 @@ def test_the_counter_prints_a_certified_copy_and_hands_the_result_over(client, w
     assert delivered.payload["method"] == "counter" and delivered.payload["paper_copies"] == 2
     too_many = client.post(f"/van-phong/ket-qua/{awaiting.pk}/ban-in", {"copies": "50"}, follow=True)
     assert "từ 1 đến 5" in too_many.content.decode() or "between 1 and 5" in too_many.content.decode()
+
+
+def test_the_result_is_listed_in_the_holders_document_store_page(
+    client, world, awaiting, signer, django_user_model
+):
+    result = result_sign(official=signer, dossier=awaiting)
+    client.force_login(world["citizen"], backend=CITIZEN)
+    page = client.get("/tai-khoan/kho-du-lieu").content.decode()
+    assert result.number in page and f"/verify/{result.code}" in page
+    assert result.issued_at.strftime("%d/%m/%Y") in page
+    link = f"/tai-khoan/kho-du-lieu/{result.stored_document_id}.pdf"
+    assert link in page
+    assert client.get(link).content == result.pdf.open("rb").read()
+    other = django_user_model.objects.create_user(username="vneid-079090888888", personal_id="079090888888")
+    client.force_login(other, backend=CITIZEN)
+    assert client.get(link).status_code == 404
+    assert result.number not in client.get("/tai-khoan/kho-du-lieu").content.decode()
