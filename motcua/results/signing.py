@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import os
 import secrets
 import threading
@@ -31,6 +32,7 @@ from django.conf import settings
 from motcua.core.errors import Conflict
 
 _lock = threading.Lock()
+log = logging.getLogger(__name__)
 
 
 # --- the demonstration certification authority ------------------------------------------------
@@ -264,6 +266,9 @@ def _pkcs11_signer(agency: Any, entry: dict[str, Any]) -> Any:
             session,
             key_label=entry.get("key_label"),
             cert_label=entry.get("cert_label") or entry.get("key_label"),
+            # Tokens that only know plain CKM_ECDSA (SoftHSM, many smart cards) need the digest
+            # computed here and the raw mechanism asked for.
+            use_raw_mechanism=bool(entry.get("raw_mechanism", False)),
         )
     except Exception as error:  # the token's errors are many; each means "cannot sign now"
         raise _no_key(agency) from error
@@ -295,7 +300,16 @@ def pdf_sign(content: bytes, *, signer: Any, signer_name: str, reason: str, loca
         reason=reason[:200],
         location=location[:200],
     )
-    out = signers.sign_pdf(writer, meta, signer=signer)
+    try:
+        out = signers.sign_pdf(writer, meta, signer=signer)
+    except Exception as error:  # a token unplugged, a PIN expired, a key it cannot use
+        log.exception("signing failed")
+        raise Conflict(
+            "Không ký được: khóa ký số báo lỗi. Hãy thử lại; nếu vẫn lỗi, báo quản trị hệ thống.",
+            "Could not sign: the signing key reported an error. Try again; if it persists, tell the "
+            "system administrator.",
+            code="signing_failed",
+        ) from error
     return out.getvalue()
 
 
