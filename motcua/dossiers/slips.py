@@ -152,8 +152,8 @@ def available_slips(dossier: Dossier) -> list[str]:
     if actions & {"stop", "confirm_withdrawal"}:
         kinds.append("stop")
     kinds.append("control")
-    if dossier.status in (Status.RESULT_READY, Status.DELIVERED):
-        kinds.append("result")
+    if dossier.status in (Status.RESULT_READY, Status.DELIVERED) and not dossier.e_result_code:
+        kinds.append("result")  # a signed electronic result is the result itself: no unsigned copy
     return kinds
 
 

@@ -97,3 +97,25 @@ def display_value(field: dict, value: Any) -> str:
     if value in words:
         return words[value][1 if english else 0]
     return str(value)
+
+
+# What people call each kind of document the store keeps (its items carry only the kind's key).
+DOCUMENT_KINDS: dict[str, tuple[str, str]] = {
+    "id_card": ("Thẻ căn cước", "Identity card"),
+    "birth_certificate": ("Giấy khai sinh", "Birth certificate"),
+    "marriage_certificate": ("Giấy chứng nhận kết hôn", "Marriage certificate"),
+    "marital_status_certificate": ("Giấy xác nhận tình trạng hôn nhân", "Certificate of marital status"),
+    "land_use_certificate": ("Giấy chứng nhận quyền sử dụng đất", "Land use right certificate"),
+    "driving_licence": ("Giấy phép lái xe", "Driving licence"),
+    "household_business_certificate": (
+        "Giấy chứng nhận đăng ký hộ kinh doanh",
+        "Household business registration certificate",
+    ),
+    "death_extract": ("Trích lục khai tử", "Death extract"),
+    "construction_permit": ("Giấy phép xây dựng", "Construction permit"),
+}
+
+
+def document_kind_label(kind: str, *, english: bool = False) -> str:
+    names = DOCUMENT_KINDS.get(kind)
+    return (names[1] if english else names[0]) if names else kind.replace("_", " ")

@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from motcua.accounts.citizen_views import citizen_login_required
-from motcua.registries.attributes import attribute_label
+from motcua.registries.attributes import attribute_label, document_kind_label
 from motcua.registries.selectors import (
     businesses_for,
     data_access_list_for_person,
@@ -63,9 +63,13 @@ def document_store_page(request: HttpRequest) -> HttpResponse:
     """ "Kho dữ liệu của tôi": the papers and electronic results kept for the citizen, which
     applications offer instead of uploads."""
     documents, answered = stored_documents_of(request.user)
-    for document in documents:  # the store speaks ISO dates; people read day first
+    english = (get_language() or "vi").startswith("en")
+    for document in documents:  # the store speaks ISO dates and kind keys; people read neither
         issued = iso_date(document.get("issued_on"), registry=True)
         document["issued_display"] = issued.strftime("%d/%m/%Y") if issued else "—"
+        document["name"] = (document.get("data") or {}).get("title") or document_kind_label(
+            document["kind"], english=english
+        )
     return render(
         request, "registries/document_store.html", {"documents": documents, "unavailable": not answered}
     )

@@ -523,7 +523,9 @@ class _ResultPage(FPDF):
         x, width = 105, 90
         self.set_xy(x, top)
         self.set_font("Roboto", "B", 12)
-        self.multi_cell(width, 6, signer_title.upper(), align="C", new_x="LEFT", new_y="NEXT")
+        # "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH": who signs for whom on one line, the signer's own title below.
+        title = "\n".join(part.strip() for part in signer_title.upper().split("/") if part.strip())
+        self.multi_cell(width, 6, title, align="C", new_x="LEFT", new_y="NEXT")
         self.set_font("Roboto", "I", 10)
         self.ln(4)
         self.set_x(x)
@@ -556,7 +558,10 @@ class _ResultPage(FPDF):
         self.multi_cell(
             width, 4, "Kiểm tra văn bản bằng mã QR hoặc tại địa chỉ:", align="L", new_x="LEFT", new_y="NEXT"
         )
-        self.multi_cell(width, 4, verify_url, align="L", new_x="LEFT", new_y="NEXT", wrapmode=WrapMode.CHAR)
+        # The address on one line and the code on the next, so neither breaks where people type it.
+        head, _slash, tail = verify_url.rpartition("/")
+        for line in (f"{head}/", tail) if head else (verify_url,):
+            self.multi_cell(width, 4, line, align="L", new_x="LEFT", new_y="NEXT", wrapmode=WrapMode.CHAR)
         return max(top + size, self.get_y())
 
 

@@ -279,6 +279,13 @@ def certificate_fingerprint(cert: Any) -> str:
     return hashlib.sha256(cert.dump()).hexdigest()
 
 
+def certificate_names(name: Any) -> str:
+    """A certificate's subject or issuer as people read it: its common name, then its organisation."""
+    native = name.native
+    parts = [native.get("common_name"), native.get("organization_name")]
+    return " — ".join(dict.fromkeys(str(p) for p in parts if p)) or str(name.human_friendly)[:300]
+
+
 def certificate_subject(cert: Any) -> str:
     return str(cert.subject.human_friendly)[:300]
 

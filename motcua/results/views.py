@@ -87,7 +87,8 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         signer = signing.signer_for(dossier.competent_agency)
         certificate = {
-            "subject": signing.certificate_subject(signer.signing_cert),
+            "holder": signing.certificate_names(signer.signing_cert.subject),
+            "issuer": signing.certificate_names(signer.signing_cert.issuer),
             "fingerprint": signing.certificate_fingerprint(signer.signing_cert),
             "valid_to": signer.signing_cert.not_valid_after,
         }
@@ -113,7 +114,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _office_dossier(request, pk)
     try:
         content = result_preview(
-            official=request.user, dossier=dossier, signer_title=request.GET.get("title", "")[:150]
+            official=request.user, dossier=dossier, signer_title=request.GET.get("signer_title", "")[:150]
         )
     except MotcuaError as error:
         messages.error(request, str(error))

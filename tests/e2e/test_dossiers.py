@@ -146,7 +146,8 @@ def test_citizen_applies_online_and_officials_of_two_wards_see_it_through(
     _sign_in(page, live_server.url, signer)
     page.goto(f"{live_server.url}/van-phong/ho-so/?q=signature")
     page.get_by_role("link", name=code).click()
-    page.get_by_role("button", name="Ký, có kết quả").click()
+    page.get_by_role("link", name="Đọc và ký kết quả").click()
+    page.get_by_role("button", name="Ký số và ban hành").click()
     expect(page.locator(".facts").first).to_contain_text("Đã có kết quả")
     page.screenshot(path=screenshots / "desk-signed.png", full_page=True)
 
@@ -161,7 +162,7 @@ def test_citizen_applies_online_and_officials_of_two_wards_see_it_through(
     page.get_by_role("link", name=code).click()
     expect(page.locator("main")).to_contain_text("Đã có kết quả")
     page.screenshot(path=screenshots / "citizen-result-ready.png", full_page=True)
-    for name in ("Giấy tiếp nhận (mẫu 01)", "Kết quả"):
+    for name in ("Giấy tiếp nhận (mẫu 01)", "Tải kết quả đã ký (PDF)"):
         href = page.get_by_role("link", name=name, exact=True).get_attribute("href")
         slip = page.request.get(f"{live_server.url}{href}")
         assert slip.ok and slip.headers["content-type"] == "application/pdf"

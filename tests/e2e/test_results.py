@@ -199,8 +199,8 @@ def test_a_signed_certificate_is_downloaded_checked_from_its_qr_code_and_reused_
     expect(page.get_by_role("region", name="Chứng thư số dùng để ký")).to_contain_text("SHA-256")
     title = page.get_by_label("Chức danh dưới chữ ký")
     expect(title).to_have_value("CHỦ TỊCH")
-    preview_href = page.get_by_role("link", name="Đọc bản xem trước (PDF)").get_attribute("href")
-    preview = page.request.get(f"{live_server.url}{preview_href}")
+    preview_action = page.get_by_role("button", name="Đọc bản xem trước (PDF)").get_attribute("formaction")
+    preview = page.request.get(f"{live_server.url}{preview_action}?signer_title=CHỦ TỊCH")
     assert preview.ok and preview.headers["content-type"] == "application/pdf"
     (tmp_path / "preview.pdf").write_bytes(preview.body())
     assert "XEM TRƯỚC" in PdfReader(tmp_path / "preview.pdf").pages[0].extract_text()

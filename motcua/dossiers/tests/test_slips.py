@@ -62,8 +62,14 @@ def test_apology_and_result_slips(client, world):
     sign_in_with_second_factor(client, world["officials"]["receiver"])
     apology = text_of(client.get(f"/van-phong/ho-so/{dossier.pk}/phieu/apology").content)
     assert "XIN LỖI" in apology and new_date in apology and "Chờ xác minh" in apology
-    result = text_of(client.get(f"/van-phong/ho-so/{dossier.pk}/phieu/result").content)
-    assert "Giấy xác nhận tình trạng hôn nhân" in result
+    # A granted result is the signed electronic one (results app): no unsigned copy beside it.
+    assert client.get(f"/van-phong/ho-so/{dossier.pk}/phieu/result").status_code == 404
+    refused = _do(world, _submit(world, key="k2"), "receive")
+    refused = _do(world, refused, "hand_over", to_person=world["officials"]["head"])
+    refused = _do(world, refused, "refuse_after_processing", role="head", note="Không đủ điều kiện")
+    refused = _do(world, refused, "sign", role="signer")
+    result = text_of(client.get(f"/van-phong/ho-so/{refused.pk}/phieu/result").content)
+    assert "Từ chối giải quyết" in result
 
 
 def test_slips_are_only_for_the_applicant_and_the_agencies_involved(client, world, django_user_model):

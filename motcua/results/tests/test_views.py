@@ -29,6 +29,10 @@ def test_the_signer_reads_the_preview_then_signs_on_the_page(client, world, awai
     assert "CHỦ TỊCH" in page and "SHA-256" in page
     preview = client.get(f"/van-phong/ket-qua/{awaiting.pk}/xem-truoc.pdf")
     assert preview["Content-Type"] == "application/pdf" and "XEM TRƯỚC" in _pdf_text(preview.content)
+    deputy = client.get(
+        f"/van-phong/ket-qua/{awaiting.pk}/xem-truoc.pdf", {"signer_title": "KT. Chủ tịch / Phó chủ tịch"}
+    )
+    assert "PHÓ CHỦ TỊCH" in _pdf_text(deputy.content)  # the title typed on the page, before signing
     # The desk's own sign button does not bypass the e-result.
     bypass = client.post(f"/van-phong/ho-so/{awaiting.pk}/sign", follow=True)
     assert Dossier.objects.get(pk=awaiting.pk).status == Status.PROCESSING
