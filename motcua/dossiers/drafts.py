@@ -177,7 +177,18 @@ def _pdf_pages(content: bytes) -> int:
     try:
         if end < 0:
             raise ValueError("no end-of-file marker")
-        return len(PdfReader(io.BytesIO(content[: end + 5])).pages)
+        pages = len(PdfReader(io.BytesIO(content[: end + 5])).pages)
+        # What counts is what a renderer will draw: pdfium also reads updates after the last end
+        # marker, which pypdf leaves out (one "page" that renders as a thousand).
+        import pypdfium2
+
+        document = pypdfium2.PdfDocument(content)
+        try:
+            return max(pages, len(document))
+        finally:
+            document.close()
+    except ValidationError:
+        raise
     except Exception:  # a broken PDF fails in many ways; each is the applicant's file, not our bug
         raise ValidationError(
             "Tệp PDF bị hỏng hoặc được bảo vệ; hãy lưu lại thành PDF thường rồi tải lên.",

@@ -119,7 +119,8 @@ def result_sign(
         .get(pk=dossier.pk)
     )
     existing = ResultDocument.objects.filter(dossier=locked).first()
-    if existing is not None:
+    if existing is not None:  # the second click of the same signer (or a colleague) gets the first
+        transition_authorize(official, TRANSITIONS["sign"], locked)
         return existing
     _check_can_sign(official, locked)
     agency = locked.competent_agency
@@ -171,8 +172,6 @@ def result_sign(
     try:
         with transaction.atomic():
             result.save()
-        result.stored_document_id = _to_document_store(result, signed)
-        result.save(update_fields=["stored_document_id"])
         dossier_transition(
             actor=official,
             dossier=locked,
@@ -194,6 +193,9 @@ def result_sign(
                 "certificate": result.certificate_fingerprint,
             },
         )
+        # Last, once nothing else can fail: a store outside this database cannot be rolled back.
+        result.stored_document_id = _to_document_store(result, signed)
+        result.save(update_fields=["stored_document_id"])
     except BaseException:
         result.pdf.delete(save=False)  # nothing of a result that was not issued stays on disk
         raise
@@ -330,20 +332,22 @@ def _certified_print(
         f"in lúc {to_local(at):%H:%M %d/%m/%Y} tại {agency.name}, người in: {official.full_name} · "
         f"Kiểm tra tại {verify_url(result.code)}"
     )
+    stamped = PdfWriter()
+    for page in reader.pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        stamp = FPDF(unit="pt", format=(width, height))
+        stamp.add_font("Roboto", "I", str(FONTS / "Roboto-Italic.ttf"))
+        stamp.set_auto_page_break(False)
+        stamp.add_page()
+        stamp.set_font("Roboto", "I", 7)
+        stamp.set_xy(36, height - 30)
+        stamp.multi_cell(width - 72, 9, note, border="T", align="C")
+        stamped.add_page(page).merge_page(PdfReader(io.BytesIO(bytes(stamp.output()))).pages[0])
+    one = io.BytesIO()
+    stamped.write(one)
     writer = PdfWriter()
-    for _ in range(copies):
-        for page in reader.pages:
-            width, height = float(page.mediabox.width), float(page.mediabox.height)
-            stamp = FPDF(unit="pt", format=(width, height))
-            stamp.add_font("Roboto", "I", str(FONTS / "Roboto-Italic.ttf"))
-            stamp.set_auto_page_break(False)
-            stamp.add_page()
-            stamp.set_font("Roboto", "I", 7)
-            stamp.set_xy(36, height - 30)
-            stamp.multi_cell(width - 72, 9, note, border="T", align="C")
-            overlay = PdfReader(io.BytesIO(bytes(stamp.output()))).pages[0]
-            added = writer.add_page(page)
-            added.merge_page(overlay)
+    for _ in range(copies):  # each copy its own pages, the note once on each
+        writer.append(PdfReader(io.BytesIO(one.getvalue())))
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

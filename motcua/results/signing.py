@@ -221,22 +221,50 @@ def _configured() -> dict[str, Any]:
         ) from error
 
 
-def signer_for(agency: Any) -> Any:
-    """The pyHanko signer holding ``agency``'s key, or a Conflict a person can act on."""
-    from pyhanko.sign import signers
+# Loaded signers, per agency and where the key comes from: a PKCS#12 file costs its key derivation
+# (~0.4 s) on every load, and a PKCS#11 token has few sessions to give.
+_signers: dict[tuple[str, str], Any] = {}
 
-    entry = _configured().get(agency.electronic_id)
-    if entry and "pkcs11" in entry:
-        return _pkcs11_signer(agency, entry["pkcs11"])
+
+def signer_for(agency: Any) -> Any:
+    """The pyHanko signer holding ``agency``'s key, or a Conflict a person can act on (no key, a key
+    that will not open, a certificate not valid today)."""
+    entry: dict[str, Any] = _configured().get(agency.electronic_id) or {}
+    token: dict[str, Any] = entry.get("pkcs11") or {}
+    path = None if token else _pkcs12_path(agency, entry)
+    source = (
+        f"pkcs12:{path}:{path.stat().st_mtime_ns}" if path else "pkcs11:" + json.dumps(token, sort_keys=True)
+    )
+    with _lock:
+        signer = _signers.get((agency.electronic_id, source))
+    if signer is None:
+        signer = _pkcs12_signer(agency, entry, path) if path else _pkcs11_signer(agency, token)
+        with _lock:
+            _signers[(agency.electronic_id, source)] = signer
+    _check_validity(agency, signer.signing_cert)
+    return signer
+
+
+def _pkcs12_path(agency: Any, entry: dict[str, Any] | None) -> Path:
     if entry and "pkcs12" in entry:
         path = Path(entry["pkcs12"])
+        if not path.exists():
+            raise _no_key(agency)
+        return path
+    path = Path(settings.SIGNING_DIR) / f"{safe_name(agency.electronic_id)}.p12"
+    if not path.exists():
+        if not settings.SIGNING_DEMO_CA:
+            raise _no_key(agency)
+        path = demo_certificate_issue(electronic_id=agency.electronic_id, name=agency.name)
+    return path
+
+
+def _pkcs12_signer(agency: Any, entry: dict[str, Any] | None, path: Path) -> Any:
+    from pyhanko.sign import signers
+
+    if entry and "pkcs12" in entry:
         passphrase = os.environ.get(entry.get("passphrase_env", ""), "")
     else:
-        path = Path(settings.SIGNING_DIR) / f"{safe_name(agency.electronic_id)}.p12"
-        if not path.exists():
-            if not settings.SIGNING_DEMO_CA:
-                raise _no_key(agency)
-            path = demo_certificate_issue(electronic_id=agency.electronic_id, name=agency.name)
         passphrase = _passphrases().get(agency.electronic_id, "")
     try:
         return signers.SimpleSigner.load_pkcs12_data(
@@ -244,6 +272,21 @@ def signer_for(agency: Any) -> Any:
         )
     except (OSError, ValueError) as error:
         raise _no_key(agency) from error
+
+
+def _check_validity(agency: Any, cert: Any) -> None:
+    """A certificate outside its validity period signs nothing: what it signed would not verify."""
+    at = datetime.now(UTC)
+    if cert.not_valid_before <= at <= cert.not_valid_after:
+        return
+    until = cert.not_valid_after.strftime("%d/%m/%Y")
+    raise Conflict(
+        f"Chứng thư số của {agency.name} không còn hiệu lực (hết hạn {until}); hãy báo quản trị hệ thống "
+        "gia hạn trước khi ký.",
+        f"{agency.name_en or agency.name}'s signing certificate is not valid (it expired on {until}); "
+        "ask the system administrator to renew it before signing.",
+        code="certificate_expired",
+    )
 
 
 def _pkcs11_signer(agency: Any, entry: dict[str, Any]) -> Any:
@@ -346,16 +389,17 @@ def trust_roots() -> list[Any]:
     from pyhanko.keys import load_cert_from_pemder
 
     paths = list(settings.SIGNING_TRUST_ROOTS)
-    if not paths:
-        demo = Path(settings.SIGNING_DIR) / "demo-ca.pem"
-        if settings.SIGNING_DEMO_CA:
-            demo_ca_ensure()
-        paths = [demo] if demo.exists() else []
+    if not paths and settings.SIGNING_DEMO_CA:  # the demo CA is trusted only while it is in use
+        demo_ca_ensure()
+        paths = [Path(settings.SIGNING_DIR) / "demo-ca.pem"]
     return [load_cert_from_pemder(str(p)) for p in paths]
 
 
-def pdf_verify(content: bytes) -> SignatureCheck:
-    """Check the (last) signature of a PDF someone shows us. Never raises on a hostile file."""
+def pdf_verify(content: bytes, *, at: datetime | None = None) -> SignatureCheck:
+    """Check the (last) signature of a PDF, its certificate as valid at ``at`` (by default now): a
+    result stays genuine after its signer's certificate expires. Never raises on a broken file;
+    call it on files motcua issued, not on strangers' uploads (crafted incremental updates make
+    the change analysis quadratic)."""
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -375,7 +419,7 @@ def pdf_verify(content: bytes) -> SignatureCheck:
     signature = signatures[-1]
     try:
         context = ValidationContext(
-            trust_roots=trust_roots(), allow_fetching=False, revocation_mode="soft-fail"
+            trust_roots=trust_roots(), allow_fetching=False, revocation_mode="soft-fail", moment=at
         )
         status = validate_pdf_signature(signature, context)
     except Exception:

@@ -29,6 +29,21 @@ from motcua.results.services import (
 )
 
 MAX_VERIFY_BYTES = 10 * 1024 * 1024
+DIGITS = frozenset("0123456789")  # not str.isdigit: it takes fullwidth and other scripts' digits
+HOLDER_GUESSES_PER_CODE = 10  # a day
+
+
+def _address_block(ip: str | None) -> str:
+    """The address a limit counts against: an IPv4 address, or the /64 an IPv6 host chooses from."""
+    import ipaddress
+
+    try:
+        address = ipaddress.ip_address(ip or "")
+    except ValueError:
+        return "unknown"
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
 
 
 def _office_dossier(request: HttpRequest, pk: int) -> Dossier:
@@ -191,20 +206,25 @@ def verify_start(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest, code: str) -> HttpResponse:
     """Genuine or not, with the least personal data: initials, unless the holder's number is given;
-    a PDF shown here is checked against the one issued (hash) and for its signature."""
+    a file shown here is genuine only if it is, byte for byte, the one issued."""
     personal_id, content, error = "", None, ""
     if request.method == "POST":
-        if not ratelimit.allow(f"verify:{client_ip(request)}", limit=VERIFY_LIMIT, window_seconds=3600):
+        ip = _address_block(client_ip(request))
+        if not ratelimit.allow(f"verify:{ip}", limit=VERIFY_LIMIT, window_seconds=3600):
             return render(request, "results/verify.html", {"code": code, "error": "limited"}, status=429)
-        personal_id = "".join(ch for ch in request.POST.get("personal_id", "")[:20] if ch.isdigit())
+        personal_id = "".join(ch for ch in request.POST.get("personal_id", "")[:20] if ch in DIGITS)
+        if personal_id and not ratelimit.allow(
+            f"verify-holder:{code_normalise(code)}", limit=HOLDER_GUESSES_PER_CODE, window_seconds=86400
+        ):  # guessing the holder's number of one result, from however many addresses
+            return render(request, "results/verify.html", {"code": code, "error": "limited"}, status=429)
         upload = request.FILES.get("file")
         if upload is not None:
-            if upload.size > MAX_VERIFY_BYTES:
-                error = "too_large"
-            else:
-                content = bytes(upload.read(MAX_VERIFY_BYTES + 1))
-                if not content.startswith(b"%PDF-"):
-                    error, content = "not_pdf", None
+            # Whatever was uploaded is compared with the issued file; one too large cannot be it.
+            content = b"" if upload.size > MAX_VERIFY_BYTES else bytes(upload.read(MAX_VERIFY_BYTES + 1))
+            if not content:
+                error = "too_large" if upload.size else "empty"
+            elif not content[:1024].lstrip().startswith(b"%PDF-"):
+                error = "not_pdf"
     answer = result_verify(code=code, personal_id=personal_id, content=content)
     return render(
         request,

@@ -281,9 +281,9 @@ def test_a_signed_certificate_is_downloaded_checked_from_its_qr_code_and_reused_
 
     # Who holds only the paper types the code printed under the QR code, as they read it.
     page.get_by_role("link", name="Xác minh mã khác").click()
-    page.get_by_label("Mã xác thực").fill(" ".join(re.findall("....", result.code.lower())))
+    page.get_by_label("Mã xác minh").fill(" ".join(re.findall("....", result.code.lower())))
     page.screenshot(path=screenshots / "result-verify-start.png", full_page=True)
-    page.get_by_role("button", name="Xác thực").click()
+    page.get_by_role("button", name="Xác minh").click()
     expect(page).to_have_url(re.compile(rf"/verify/{result.code}$"))
     expect(page.get_by_role("status").first).to_contain_text("Kết quả thật")
 

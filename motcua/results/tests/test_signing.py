@@ -46,7 +46,7 @@ def test_the_signer_issues_a_signed_result_that_verifies(world, awaiting, signer
     )
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
     assert result.code in text and result.number in text and "KT. CHỦ TỊCH" in text
-    assert result.number.endswith(f"/{result.issued_at.year}/XNHN") or "/" in result.number
+    assert result.number == f"00001/{result.issued_at.year}/XNHN"  # the first of the agency's book
     assert AuditRecord.objects.filter(action="result.sign", object_id=str(result.pk)).exists()
     assert result_verify(code=result.code).genuine
 
@@ -142,3 +142,71 @@ def test_the_result_lands_in_the_document_store_and_is_offered_in_the_next_appli
 def test_initials_show_little():
     assert initials("Nguyễn Văn An") == "N. V. A."
     assert initials("") == "—"
+
+
+def _frozen_at(moment):
+    from datetime import datetime
+
+    class Frozen(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return moment
+
+    return Frozen
+
+
+def test_a_result_stays_genuine_after_its_certificate_expires(awaiting, signer, monkeypatch):
+    """Certificates last years, birth and marriage papers a lifetime: the record is checked as of the
+    day it was signed."""
+    from datetime import timedelta
+
+    from django.core.cache import cache
+
+    result = result_sign(official=signer, dossier=awaiting)
+    later = result.issued_at + timedelta(days=5 * 365)
+    # Validated as of five years on, the signer's certificate has expired…
+    assert not signing.pdf_verify(_signed(result), at=later).valid
+    # …and the verification page, five years on, still says genuine: it checks as of the signing day.
+    cache.clear()
+    monkeypatch.setattr(signing, "datetime", _frozen_at(later))
+    assert result_verify(code=result.code).genuine
+
+
+def test_a_signer_whose_certificate_expired_is_told_before_anything_is_issued(awaiting, signer, monkeypatch):
+    from datetime import UTC, datetime, timedelta
+
+    real_now = datetime.now(UTC)
+
+    class Later(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return real_now + timedelta(days=4 * 365)
+
+    monkeypatch.setattr(signing, "datetime", Later)
+    with pytest.raises(Conflict) as refused:
+        result_sign(official=signer, dossier=awaiting)
+    assert refused.value.code == "certificate_expired"
+    assert (
+        not ResultDocument.objects.exists()
+        and Dossier.objects.get(pk=awaiting.pk).status == Status.PROCESSING
+    )
+
+
+def test_a_result_the_store_could_not_take_is_put_there_later(world, awaiting, signer, monkeypatch):
+    from django.core.management import call_command
+
+    from motcua.registries.adapters.base import RegistryUnavailable
+    from motcua.registries.adapters.local import LocalDocumentStore
+
+    def down(self, **kwargs):
+        raise RegistryUnavailable("down")
+
+    monkeypatch.setattr(LocalDocumentStore, "put", down)
+    result = result_sign(official=signer, dossier=awaiting)
+    assert (
+        result.stored_document_id == "" and Dossier.objects.get(pk=awaiting.pk).status == Status.RESULT_READY
+    )
+    monkeypatch.undo()
+    call_command("results", "store-retry")
+    result.refresh_from_db()
+    assert StoredDocument.objects.get(pk=int(result.stored_document_id)).number == result.number

@@ -7,6 +7,7 @@ from motcua.core.progress import progress_bar
 from motcua.results.archive import ArchiveUnreadable, archive_import
 from motcua.results.digitisation import digitisation_requeue_unfinished
 from motcua.results.ocr import ocr_status
+from motcua.results.services import result_store_retry
 
 
 class Command(BaseCommand):
@@ -28,8 +29,16 @@ class Command(BaseCommand):
             "requeue-digitisation", help="Enqueue again digitisations waiting or running for too long."
         )
         requeue.add_argument("--minutes", type=int, default=30, help="Older than this (default 30).")
+        sub.add_parser(
+            "store-retry",
+            help="Put into the holders' document stores the signed results the store could not take "
+            "when they were issued (run it hourly).",
+        )
 
     def handle(self, *args, action, **options):
+        if action == "store-retry":
+            self.stdout.write(f"{result_store_retry()} result(s) put into document stores")
+            return
         if action == "requeue-digitisation":
             count = digitisation_requeue_unfinished(older_than=timedelta(minutes=max(1, options["minutes"])))
             self.stdout.write(f"{count} digitisation(s) enqueued again")
@@ -47,6 +56,10 @@ class Command(BaseCommand):
             report = archive_import(directory=directory, progress=progress_bar(show))
         except ArchiveUnreadable as error:
             raise CommandError(str(error)) from error
-        for line, vi, en in report.rejected:
-            self.stdout.write(f"dòng / line {line}: {vi} / {en}")
+        for line, vi, en in report.rejected:  # the CSV's text, without the terminal's control codes
+            self.stdout.write(_printable(f"dòng / line {line}: {vi} / {en}"))
         self.stdout.write(report.summary())
+
+
+def _printable(text: str) -> str:
+    return "".join(ch if ch.isprintable() else "?" for ch in text)
