@@ -241,6 +241,18 @@ def test_a_counter_dossier_with_a_supplement_request_and_the_papers_brought_back
     with page.expect_download() as download:
         papers.get_by_role("link", name=re.compile("GXN tình trạng hôn nhân 2024.pdf")).click()
     assert download.value.path().read_bytes().startswith(b"%PDF-")
+    # The scan waits for the worker; done (here in the test's process), the page shows the PDF made.
+    digitised = page.get_by_role("region", name="Số hóa tại quầy")
+    expect(digitised).to_contain_text("0 / 1 giấy tờ")
+    from motcua.results.digitisation import digitisation_run
+    from motcua.results.models import Digitisation
+
+    for waiting in Digitisation.objects.all():
+        digitisation_run(digitisation_id=waiting.pk)
+    expect(digitised.locator("progress")).to_have_attribute("value", "2", timeout=10_000)
+    digitised.locator("summary").first.click()
+    page.screenshot(path=screenshots / "counter-digitised.png", full_page=True)
+    expect(digitised.get_by_role("link", name="Tải bản số hóa (PDF)")).to_be_visible()
 
     supplement = page.locator("form", has=page.get_by_role("heading", name="Yêu cầu bổ sung"))
     supplement.get_by_label(re.compile("Mọi thành phần cần bổ sung")).fill(
