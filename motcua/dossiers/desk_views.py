@@ -30,7 +30,7 @@ from motcua.dossiers.selectors import (
     component_flags,
     desk_queue,
     dossier_actions_for,
-    dossier_for_desk,
+    dossier_viewable,
 )
 from motcua.dossiers.services import dossier_transition
 from motcua.dossiers.slips import slip_links
@@ -192,13 +192,9 @@ def hand_over_many(request: HttpRequest) -> HttpResponse:
 
 
 def _dossier_or_404(request: HttpRequest, pk: int) -> Dossier:
-    dossier = dossier_for_desk(pk=pk)
+    dossier = dossier_viewable(user=request.user, pk=pk)
     if dossier is None:
         raise Http404(_("There is no such dossier."))
-    try:
-        authorize(request.user, "dossier.view", dossier)
-    except PermissionDenied as error:
-        raise Http404(str(error)) from error
     return dossier
 
 

@@ -241,6 +241,22 @@ def desk_queue(
     )
 
 
+def dossier_viewable(*, user: Any, pk: int) -> Dossier | None:
+    """The dossier as the desk shows it, when ``user`` may view it (an official of an agency involved);
+    None otherwise — the pages answer "no such dossier" either way, so nothing is learnt of others'."""
+    from motcua.accounts.permissions import authorize
+    from motcua.core.errors import PermissionDenied
+
+    dossier = dossier_for_desk(pk=pk)
+    if dossier is None:
+        return None
+    try:
+        authorize(user, "dossier.view", dossier)
+    except PermissionDenied:
+        return None
+    return dossier
+
+
 def dossier_for_desk(*, pk: int) -> Dossier | None:
     return (
         Dossier.objects.select_related(

@@ -13,22 +13,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from motcua.accounts.permissions import authorize
-from motcua.core.errors import PermissionDenied
-from motcua.dossiers.selectors import dossier_for_desk
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.selectors import dossier_viewable
 from motcua.results.digitisation import digitisation_get_for, digitisation_status_for
 
 POLL_EVERY = "2s"
 
 
-def _dossier_for_official(request: HttpRequest, pk: int):
-    dossier = dossier_for_desk(pk=pk)
+def _dossier_for_official(request: HttpRequest, pk: int) -> Dossier:
+    dossier = dossier_viewable(user=request.user, pk=pk)
     if dossier is None:
         raise Http404(_("There is no such dossier."))
-    try:
-        authorize(request.user, "dossier.view", dossier)
-    except PermissionDenied as error:
-        raise Http404(str(error)) from error
     return dossier
 
 

@@ -324,7 +324,7 @@ def _certified_print(
     from fpdf import FPDF
     from pypdf import PdfReader, PdfWriter
 
-    from motcua.results.documents import FONTS
+    from motcua.results.values import FONTS
 
     reader = PdfReader(io.BytesIO(signed))
     note = (

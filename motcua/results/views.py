@@ -16,7 +16,7 @@ from motcua.core import ratelimit
 from motcua.core.errors import MotcuaError, PermissionDenied
 from motcua.core.http import client_ip
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.selectors import dossier_for_desk
+from motcua.dossiers.selectors import dossier_viewable
 from motcua.results import signing
 from motcua.results.documents import template_for
 from motcua.results.models import ResultDocument
@@ -47,13 +47,9 @@ def _address_block(ip: str | None) -> str:
 
 
 def _office_dossier(request: HttpRequest, pk: int) -> Dossier:
-    dossier = dossier_for_desk(pk=pk)
+    dossier = dossier_viewable(user=request.user, pk=pk)
     if dossier is None:
         raise Http404(_("There is no such dossier."))
-    try:
-        authorize(request.user, "dossier.view", dossier)
-    except PermissionDenied as error:
-        raise Http404(str(error)) from error
     return dossier
 
 
