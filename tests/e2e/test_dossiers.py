@@ -128,6 +128,7 @@ def test_citizen_applies_online_and_officials_of_two_wards_see_it_through(
     hand_over = page.locator("form", has=page.get_by_role("heading", name="Chuyển xử lý"))
     hand_over.get_by_label("Chuyển cho").select_option(label="home.processor")
     hand_over.get_by_role("button", name="Chuyển xử lý").click()
+    expect(page.get_by_role("status").first).to_contain_text("Đã thực hiện")
     page.screenshot(path=screenshots / "desk-dossier.png", full_page=True)
 
     # The processor ticks it in their queue and hands it to the head, who approves; the signer signs.
@@ -143,6 +144,9 @@ def test_citizen_applies_online_and_officials_of_two_wards_see_it_through(
     page.goto(f"{live_server.url}/van-phong/ho-so/?q=mine")
     page.get_by_role("link", name=code).click()
     page.get_by_role("button", name="Duyệt, trình ký").click()
+    # Wait for the answer before signing in as someone else: the boosted form's late reply would
+    # otherwise replace the sign-in page.
+    expect(page.get_by_role("status").first).to_contain_text("Đã thực hiện")
     _sign_in(page, live_server.url, signer)
     page.goto(f"{live_server.url}/van-phong/ho-so/?q=signature")
     page.get_by_role("link", name=code).click()
