@@ -26,7 +26,7 @@ def start_clock(dossier: Dossier, *, at: datetime) -> None:
     calendar = calendar_for(dossier)
     limit = limit_for_case(dossier.procedure_version.data, dossier.case_key)
     dossier.received_at = at
-    dossier.due_at = dossier.current_due_at = due_at(calendar, at, limit)
+    dossier.due_at = dossier.current_due_at = dossier.statistics_due_at = due_at(calendar, at, limit)
 
 
 def pause(dossier: Dossier, *, at: datetime) -> None:
@@ -43,6 +43,8 @@ def resume(dossier: Dossier, *, at: datetime) -> None:
     dossier.paused_hours += paused
     if dossier.current_due_at is not None and paused > 0:
         dossier.current_due_at = calendar.add_working_hours(dossier.current_due_at, paused)
+    if dossier.due_at is not None and paused > 0:
+        dossier.statistics_due_at = calendar.add_working_hours(dossier.due_at, dossier.paused_hours)
     dossier.paused_since = None
 
 
@@ -52,6 +54,15 @@ def statistics_due(dossier: Dossier) -> datetime | None:
     if dossier.due_at is None or not dossier.paused_hours:
         return dossier.due_at
     return calendar_for(dossier).add_working_hours(dossier.due_at, dossier.paused_hours)
+
+
+def working_minutes_taken(dossier: Dossier, finished_at: datetime) -> int:
+    """Working minutes from reception to ``finished_at``, the time spent waiting for the applicant
+    left out: the processing time the service index averages."""
+    if dossier.received_at is None:
+        return 0
+    hours = calendar_for(dossier).working_hours_between(dossier.received_at, finished_at)
+    return max(0, round((hours - dossier.paused_hours) * 60))
 
 
 def dossier_timeliness(dossier: Dossier, finished_at: datetime) -> str:

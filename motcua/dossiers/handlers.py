@@ -12,7 +12,13 @@ from typing import Any
 
 from motcua.core.errors import Conflict, ValidationError
 from motcua.core.time import to_local
-from motcua.dossiers.clock import calendar_for, dossier_timeliness, resume, start_clock
+from motcua.dossiers.clock import (
+    calendar_for,
+    dossier_timeliness,
+    resume,
+    start_clock,
+    working_minutes_taken,
+)
 from motcua.dossiers.codes import dossier_code_next
 from motcua.dossiers.models import Dossier, Stage, Status
 from motcua.dossiers.steps import (
@@ -159,7 +165,23 @@ def _on_sign(dossier: Dossier, *, at: datetime, data: Any, **_: Any) -> dict:
     result_desk = step_for_transition(dossier, "result_desk")
     closed = step_move_on(dossier, result_desk, at=at) if result_desk else step_close(dossier, at=at)
     signed = {"result": {k: result[k] for k in ("code", "number", "sha256") if k in result}} if result else {}
-    return {"outcome": dossier.outcome, "timeliness": dossier_timeliness(dossier, at), **signed, **closed}
+    return {
+        "outcome": dossier.outcome,
+        "timeliness": dossier_timeliness(dossier, at),
+        "working_minutes": working_minutes_taken(dossier, at),
+        # What the service index counts about this result, as it stands when it is signed.
+        "index": index_flags(dossier),
+        **signed,
+        **closed,
+    }
+
+
+def index_flags(dossier: Dossier) -> dict[str, bool]:
+    """The digitisation and reuse flags of domain.md §9 group 4, as the sign event records them."""
+    from motcua.dossiers.selectors import dossier_digitisation
+
+    flags = dossier_digitisation(dossier)
+    return {key: flags[key] for key in ("digitised", "reuses_data", "store_linked", "population_data")}
 
 
 def result_signature_required(dossier: Dossier) -> bool:

@@ -354,4 +354,11 @@ def dossier_digitisation(dossier: Dossier) -> dict[str, bool]:
         "reuses_data": any(f["from_store"] or f["from_registry"] for f in flags) or bool(dossier.provenance),
         "store_linked": any(f["from_store"] for f in flags),
         "e_result": bool(dossier.e_result_code),
+        # Population data: an applicant signed in with e-ID (VNeID-verified) or data from the
+        # population database (a 12-digit record in the provenance).
+        "population_data": bool(dossier.channel == 2 and dossier.applicant_id and dossier.applicant_personal_id)
+        or any(
+            isinstance(item, dict) and len(str(item.get("record", ""))) == 12
+            for item in dossier.provenance.values()
+        ),
     }

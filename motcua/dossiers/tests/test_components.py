@@ -36,6 +36,7 @@ def test_an_online_dossier_reusing_a_stored_paper_is_digitised_once_its_e_result
         "reuses_data": True,
         "store_linked": True,
         "e_result": False,
+        "population_data": True,  # an applicant signed in with e-ID
     }
     dossier = _do(world, _do(world, dossier, "receive"), "hand_over", to_person=world["officials"]["head"])
     dossier = _do(world, _do(world, dossier, "approve", role="head"), "sign", role="signer", data=E_RESULT)

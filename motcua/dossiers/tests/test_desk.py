@@ -68,13 +68,15 @@ def test_submission_and_transition_cost_a_bounded_number_of_queries(world):
         dossier = _do(world, dossier, "receive")
     with CaptureQueriesContext(connection) as hand_over_queries:
         _do(world, dossier, "hand_over", to_person=world["officials"]["processor"])
-    # Today 16, 16 and 12, the transaction's own two included: the audit chain (head, record,
+    # Today 16, 21 and 12, the transaction's own two included: the audit chain (head, record,
     # head), one notice written for every channel at once and one task delivering it, the day's
     # code counter in one upsert, the calendar's overrides read once, the applicant's open
-    # verification case. The bounds catch an N+1 creeping in; bench/profile_transitions.py says
+    # verification case; a reception also counts the dossier in the service index's summaries
+    # (its fact read and written, its log's counted events, one upsert each of the day and month
+    # rows). The bounds catch an N+1 creeping in; bench/profile_transitions.py says
     # where the time goes.
     assert len(submit_queries) <= 16, [q["sql"][:80] for q in submit_queries]
-    assert len(receive_queries) <= 16, [q["sql"][:80] for q in receive_queries]
+    assert len(receive_queries) <= 21, [q["sql"][:80] for q in receive_queries]
     assert len(hand_over_queries) <= 12, [q["sql"][:80] for q in hand_over_queries]
 
 
