@@ -362,3 +362,8 @@ def dossier_digitisation(dossier: Dossier) -> dict[str, bool]:
             for item in dossier.provenance.values()
         ),
     }
+
+
+def dossier_total() -> int:
+    """How many dossiers there are (for a long command's progress bar)."""
+    return Dossier.objects.count()
