@@ -28,6 +28,7 @@ urlpatterns = [
     path("tai-khoan/", include("motcua.dossiers.urls")),
     path("tra-cuu-ho-so", dossier_views.public_lookup, name="dossier-lookup"),
     path("", include("motcua.results.urls")),
+    path("", include("motcua.operations.urls")),
     path("oidc/", include("mozilla_django_oidc.urls")),
     path("admin/login/", RedirectView.as_view(pattern_name="accounts:backoffice-login", query_string=True)),
     path("admin/", admin.site.urls),

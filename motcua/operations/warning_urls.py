@@ -1,0 +1,3 @@
+"""URL patterns of the operations centre (see urls.py)."""
+
+urlpatterns: list = []
