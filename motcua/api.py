@@ -14,13 +14,16 @@ from motcua.core.errors import MotcuaError
 from motcua.dossiers.api import public as dossier_lookup_router
 from motcua.dossiers.api import router as dossiers_router
 from motcua.dossiers.apply_api import router as drafts_router
+from motcua.operations.api import router as operations_router
 
 PROBLEM = "application/problem+json"
 
 api = NinjaAPI(
     title="motcua API",
     version="1",
-    description="Procedures, dossiers and results of the one-stop administrative procedure system.",
+    description=(
+        "Procedures, dossiers, results and the service index of the one-stop administrative procedure system."
+    ),
     urls_namespace="api",
     docs_url="/docs",
 )
@@ -28,6 +31,7 @@ api.add_router("/procedures", catalogue_router, tags=["catalogue"])
 api.add_router("/dossiers/drafts", drafts_router, tags=["applying"])
 api.add_router("/dossiers", dossiers_router, tags=["dossiers"])
 api.add_router("/dossier-lookup", dossier_lookup_router, tags=["dossiers"])
+api.add_router("/operations", operations_router, tags=["operations"])
 
 
 def _problem(api: NinjaAPI, request: HttpRequest, body: dict, status: int) -> HttpResponse:

@@ -46,7 +46,10 @@ NOT_YET: dict[str, tuple[str, str]] = {
         "Needs the share of dossiers with a complaint or a dislike, which the feedback module provides.",
     ),
 }
-ZERO_DENOMINATOR = ("Không có hồ sơ trong phạm vi và thời gian đã chọn.", "No dossiers in this scope and period.")
+ZERO_DENOMINATOR = (
+    "Không có hồ sơ trong phạm vi và thời gian đã chọn.",
+    "No dossiers in this scope and period.",
+)
 NO_PROCEDURES = ("Không có thủ tục trong phạm vi đã chọn.", "No procedures in this scope.")
 
 
@@ -148,7 +151,9 @@ def config_parse(text: str) -> tuple[GroupSpec, ...]:
         for i in g["indicators"]:
             code = str(i.get("code", "")) if isinstance(i, dict) else ""
             if not code or code in seen:
-                raise ConfigError(f"index.yaml: {where}: an indicator without a code, or a repeated code {code!r}")
+                raise ConfigError(
+                    f"index.yaml: {where}: an indicator without a code, or a repeated code {code!r}"
+                )
             seen.add(code)
             points = _decimal(i.get("points", 0), f"indicator {code} points")
             full_at = i.get("full_at")
@@ -197,12 +202,19 @@ def _ratios(inputs: Inputs) -> dict[str, tuple[int, int, tuple[str, str]]]:
 
     return {
         "2.1": of_resolved("resolved_in_time"),
-        "2.2": (inputs.open_in_time, inputs.open_total, ("Không có hồ sơ đang giải quyết.", "No dossier is being processed.")),
+        "2.2": (
+            inputs.open_in_time,
+            inputs.open_total,
+            ("Không có hồ sơ đang giải quyết.", "No dossier is being processed."),
+        ),
         "3.1": (inputs.procedures_online, inputs.procedures, NO_PROCEDURES),
         "3.2": (
             inputs.procedures_online_used,
             inputs.procedures_online,
-            ("Không có thủ tục trực tuyến toàn trình trong phạm vi đã chọn.", "No fully online procedure in this scope."),
+            (
+                "Không có thủ tục trực tuyến toàn trình trong phạm vi đã chọn.",
+                "No fully online procedure in this scope.",
+            ),
         ),
         "3.3": of_resolved("online_counted"),
         "4.1": of_resolved("e_result"),

@@ -107,6 +107,9 @@ class DayCounter(Counter):
             models.Index(fields=["unit", "day"], name="day_counter_unit"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.day} {self.agency_id} {self.procedure_code} {self.channel}"
+
 
 class MonthCounter(Counter):
     month = models.DateField(help_text="The first day of the month.")
@@ -123,6 +126,9 @@ class MonthCounter(Counter):
             models.Index(fields=["province", "month"], name="month_counter_province"),
             models.Index(fields=["unit", "month"], name="month_counter_unit"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.agency_id} {self.procedure_code} {self.channel}"
 
 
 class Escalation(models.Model):
@@ -144,9 +150,7 @@ class Escalation(models.Model):
     class Meta:
         verbose_name = _("early warning")
         verbose_name_plural = _("early warnings")
-        constraints = [
-            models.UniqueConstraint(fields=["dossier", "level", "due_at"], name="escalation_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["dossier", "level", "due_at"], name="escalation_once")]
         indexes = [models.Index(fields=["agency", "-at"], name="escalation_agency_recent")]
 
     def __str__(self) -> str:

@@ -256,7 +256,11 @@ def _procedures(scope: Scope, on: date) -> list[Any]:
         versions = versions.filter(sector=scope.sector)
     if scope.agency_id is not None:
         kind = Agency.objects.filter(pk=scope.agency_id).values_list("kind", flat=True).first()
-        return [v for v in versions.only("data", "online_level", "competent_level") if v.data.get("competent_agency_kind") == kind]
+        return [
+            v
+            for v in versions.only("data", "online_level", "competent_level")
+            if v.data.get("competent_agency_kind") == kind
+        ]
     if scope.unit_id is not None:
         versions = versions.filter(competent_level="commune")
     return list(versions.only("online_level", "procedure_id"))
@@ -274,7 +278,9 @@ def agencies_of(scope: Scope) -> list[int] | None:
     if scope.agency_id is not None:
         return [scope.agency_id]
     if scope.unit_id is not None:
-        return list(Agency.objects.filter(unit_id__in=unit_history(scope.unit_id)).values_list("pk", flat=True))
+        return list(
+            Agency.objects.filter(unit_id__in=unit_history(scope.unit_id)).values_list("pk", flat=True)
+        )
     return None
 
 
@@ -288,7 +294,8 @@ def open_dossiers(scope: Scope) -> QuerySet:
         qs = qs.filter(competent_agency_id__in=agencies)
     else:
         qs = qs.filter(
-            Q(competent_agency__unit_id=scope.province_id) | Q(competent_agency__unit__parent_id=scope.province_id)
+            Q(competent_agency__unit_id=scope.province_id)
+            | Q(competent_agency__unit__parent_id=scope.province_id)
         )
     if scope.procedure_code:
         qs = qs.filter(procedure_code=scope.procedure_code)
@@ -414,41 +421,32 @@ def dossiers_behind(scope: Scope, period: Period, measure: str) -> QuerySet:
 def dashboard_scope(user: Any) -> tuple[int, int | None]:
     """(province, commune-level unit or None for the whole province) a leader may see: a role with
     ``dashboard.view`` in a province-level agency shows the province, in a commune's agency that
-    commune. ``PermissionDenied`` for anyone else."""
+    commune. ``PermissionDenied`` for anyone else (and for an official without the second factor)."""
     from motcua.accounts.permissions import authorize
     from motcua.accounts.selectors import agencies_granting
 
-    authorize(user, "dashboard.view", province_agency_for_checks(user))
-    granted = agencies_granting(user, "dashboard.view", on=today())
-    units = list(
-        Agency.objects.filter(pk__in=granted).select_related("unit").values_list("unit_id", "unit__level", "unit__parent_id")
-    )
-    provinces = [unit for unit, level, _ in units if level == AdministrativeUnit.Level.PROVINCE]
-    if provinces:
-        return provinces[0], None
-    unit, _, parent = min(units)
-    return parent, unit
-
-
-def province_agency_for_checks(user: Any) -> Any:
-    """One agency where ``user`` may view dashboards (for ``authorize``'s message when none)."""
-    from motcua.accounts.selectors import agencies_granting
-
-    granted = agencies_granting(user, "dashboard.view", on=today()) if getattr(user, "is_authenticated", False) else set()
-    agency = Agency.objects.filter(pk__in=granted).first() if granted else None
-    if agency is None:
+    granted = agencies_granting(user, "dashboard.view", on=today()) if user.is_authenticated else set()
+    agencies = list(Agency.objects.filter(pk__in=granted).select_related("unit").order_by("pk"))
+    if not agencies:
         raise PermissionDenied(
             "Bạn không có quyền xem bảng điều hành: cần vai trò lãnh đạo.",
             "You may not view the dashboards: a leader's role is needed.",
             code="permission_denied",
         )
-    return agency
+    authorize(user, "dashboard.view", agencies[0])  # the second factor, as for every official
+    for agency in agencies:
+        if agency.unit.level == AdministrativeUnit.Level.PROVINCE:
+            return agency.unit_id, None
+    unit = agencies[0].unit
+    return (unit.parent_id or unit.pk), unit.pk
 
 
 def scope_allowed(user_scope: tuple[int, int | None], scope: Scope) -> None:
     """Refuse a scope outside what the leader may see."""
     province, unit = user_scope
-    inside = scope.province_id == province and (unit is None or scope.unit_id in unit_history(unit) or scope.unit_id == unit)
+    inside = scope.province_id == province and (
+        unit is None or scope.unit_id in unit_history(unit) or scope.unit_id == unit
+    )
     if scope.agency_id is not None and unit is not None:
         inside = inside and Agency.objects.filter(pk=scope.agency_id, unit_id__in=unit_history(unit)).exists()
     if not inside:

@@ -22,6 +22,8 @@ from motcua.places.models import AdministrativeUnit, Agency
 
 # Only these actions change what a dossier adds (fact_of reads the whole log when they happen).
 COUNTED_ACTIONS = frozenset({"receive", "sign"})
+LOG_ACTIONS = (*COUNTED_ACTIONS, "request_supplement")  # the events fact_of reads
+
 
 def agency_place(agency: Agency) -> tuple[int, int]:
     """(unit, province) of an agency: its commune and that commune's province, or the province twice
@@ -64,7 +66,7 @@ def _fallback(dossier: Dossier) -> dict[str, Any]:
 
 def fact_compute(dossier: Dossier, events: Iterable[DossierEvent] | None = None) -> Fact:
     if events is None:
-        events = DossierEvent.objects.filter(dossier=dossier, action__in=(*COUNTED_ACTIONS, "request_supplement"))
+        events = DossierEvent.objects.filter(dossier=dossier, action__in=LOG_ACTIONS)
         events = events.order_by("at", "id").only("action", "at", "payload")
     return fact_of(
         dossier, events, keys=keys_of(dossier), needs_e_result=needs_e_result(dossier), fallback=_fallback
@@ -136,10 +138,20 @@ def counters_add(changes: dict[tuple[date, Keys], dict[str, int]]) -> None:
 
 def _upsert(model: Any, period: str, changes: dict[tuple[date, Keys], dict[str, int]]) -> None:
     table = connection.ops.quote_name(model._meta.db_table)
-    columns = [period, "agency_id", "unit_id", "province_id", "procedure_code", "sector", "channel", *MEASURES]
+    columns = [
+        period,
+        "agency_id",
+        "unit_id",
+        "province_id",
+        "procedure_code",
+        "sector",
+        "channel",
+        *MEASURES,
+    ]
     updates = ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in MEASURES)
+    # The table and column names are the model's own; the values are parameters.
     sql = (
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "  # noqa: S608
         f"ON CONFLICT ({period}, agency_id, procedure_code, channel) DO UPDATE SET {updates}"
     )
     rows = [
@@ -176,7 +188,7 @@ def summaries_rebuild(*, progress: Callable[[int], None] | None = None, chunk: i
             last = batch[-1].pk
             logs: dict[int, list[DossierEvent]] = defaultdict(list)
             events = DossierEvent.objects.filter(
-                dossier_id__in=[d.pk for d in batch], action__in=(*COUNTED_ACTIONS, "request_supplement")
+                dossier_id__in=[d.pk for d in batch], action__in=LOG_ACTIONS
             ).only("dossier_id", "action", "at", "payload")
             for event in events.order_by("dossier_id", "at", "id"):
                 logs[event.dossier_id].append(event)

@@ -21,7 +21,9 @@ class Command(BaseCommand):
             "unit merges) through bulk loading: for benchmarks and demos, never on a real installation.",
         )
         generate.add_argument("--dossiers", type=int, default=20_000, help="How many (default 20,000).")
-        generate.add_argument("--years", type=int, default=5, help="Over how many years up to today (default 5).")
+        generate.add_argument(
+            "--years", type=int, default=5, help="Over how many years up to today (default 5)."
+        )
         generate.add_argument("--seed", type=int, default=766, help="Random seed (default 766).")
         generate.add_argument("--no-progress", action="store_true")
         sub.add_parser("sweep", help="Send the early warnings due now, each once, and record them.")
@@ -43,7 +45,9 @@ class Command(BaseCommand):
             from motcua.operations.generate import history_generate
 
             if options["dossiers"] < 1 or options["years"] < 1:
-                raise CommandError("--dossiers và --years phải lớn hơn 0 / --dossiers and --years must be above 0")
+                raise CommandError(
+                    "--dossiers và --years phải lớn hơn 0 / --dossiers and --years must be above 0"
+                )
             with _Progress(progress_bar(show), options["dossiers"], "dossiers") as tick:
                 made = history_generate(
                     dossiers=options["dossiers"], years=options["years"], seed=options["seed"], progress=tick
