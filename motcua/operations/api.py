@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -51,8 +52,8 @@ class GroupOut(Schema):
     code: str
     name_vi: str
     name_en: str
-    weight: Decimal
-    score: Decimal | None = Field(description="null: no indicator of the group can be computed (n/a).")
+    weight: float
+    score: float | None = Field(description="null: no indicator of the group can be computed (n/a).")
 
 
 class IndicatorOut(Schema):
@@ -60,13 +61,13 @@ class IndicatorOut(Schema):
     group: str
     name_vi: str
     name_en: str
-    numerator: Decimal | None
+    numerator: int | float | None = Field(description="A count (2.3: working days, 2 decimals).")
     denominator: int | None
-    value: Decimal | None = Field(description="Per cent (2.3: working days), 2 decimals; null is n/a.")
+    value: float | None = Field(description="Per cent (2.3: working days), 2 decimals; null is n/a.")
     unit: str
-    points: Decimal
-    full_at: Decimal | None = Field(description="The value that earns full points.")
-    score: Decimal | None
+    points: float
+    full_at: float | None = Field(description="The value that earns full points.")
+    score: float | None
     reason_vi: str = Field(description="Why the value is n/a, when it is.")
     reason_en: str
 
@@ -74,8 +75,8 @@ class IndicatorOut(Schema):
 class IndexOut(Schema):
     scope: ScopeOut
     period: PeriodOut
-    score: Decimal | None
-    points: Decimal = Field(description="The weights of the groups that could be scored.")
+    score: float | None
+    points: float = Field(description="The weights of the groups that could be scored.")
     groups: list[GroupOut]
     indicators: list[IndicatorOut]
 
@@ -127,17 +128,22 @@ def _procedure_exists(code: str) -> bool:
     return Procedure.objects.filter(code=code).exists()
 
 
+def _number(value: Any) -> Any:
+    """Decimals as JSON numbers (they are rounded to two places already)."""
+    return float(value) if isinstance(value, Decimal) else value
+
+
 def index_payload(result: IndexResult) -> dict:
     return {
-        "score": result.score,
-        "points": result.points,
+        "score": _number(result.score),
+        "points": _number(result.points),
         "groups": [
             {
                 "code": g.spec.code,
                 "name_vi": g.spec.name_vi,
                 "name_en": g.spec.name_en,
-                "weight": g.spec.weight,
-                "score": g.score,
+                "weight": _number(g.spec.weight),
+                "score": _number(g.score),
             }
             for g in result.groups
         ],
@@ -147,13 +153,13 @@ def index_payload(result: IndexResult) -> dict:
                 "group": i.spec.group,
                 "name_vi": i.spec.name_vi,
                 "name_en": i.spec.name_en,
-                "numerator": i.numerator if i.denominator is not None else None,
+                "numerator": _number(i.numerator) if i.denominator is not None else None,
                 "denominator": i.denominator,
-                "value": i.value,
+                "value": _number(i.value),
                 "unit": i.spec.unit,
-                "points": i.spec.points,
-                "full_at": i.spec.full_at,
-                "score": i.score,
+                "points": _number(i.spec.points),
+                "full_at": _number(i.spec.full_at),
+                "score": _number(i.score),
                 "reason_vi": i.reason_vi,
                 "reason_en": i.reason_en,
             }
