@@ -64,6 +64,9 @@ def demo_officials_ensure(*, known: dict[str, dict]) -> list[dict]:
     desks = [
         (f"{prefix}.{role}", _agency(where), role) for prefix, where in DEMO_DESKS for role in COUNTER_ROLES
     ]
+    # The city's leader leads from the People's Committee: the operations centre shows them the whole
+    # city (a commune leader sees their commune).
+    desks = [(u, city_pc if u == "hcm.leader" else agency, role) for u, agency, role in desks]
     desks += [("hcm.catalogue", city_pc, "catalogue_admin"), ("hcm.sysadmin", city_pc, "system_admin")]
     for index, (username, agency, role) in enumerate(desks):
         previous = known.get(username, {})
