@@ -65,9 +65,13 @@ def _fallback(dossier: Dossier) -> dict[str, Any]:
 
 
 def fact_compute(dossier: Dossier, events: Iterable[DossierEvent] | None = None) -> Fact:
+    """What ``dossier`` adds, from ``events`` (its log's counted events, in order) or read here."""
     if events is None:
-        events = DossierEvent.objects.filter(dossier=dossier, action__in=LOG_ACTIONS)
-        events = events.order_by("at", "id").only("action", "at", "payload")
+        events = (
+            DossierEvent.objects.filter(dossier=dossier, action__in=LOG_ACTIONS)
+            .order_by("at", "id")
+            .only("action", "at", "payload")
+        )
     return fact_of(
         dossier, events, keys=keys_of(dossier), needs_e_result=needs_e_result(dossier), fallback=_fallback
     )
