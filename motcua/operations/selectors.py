@@ -12,7 +12,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from functools import cache
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -136,21 +135,29 @@ def province_default() -> AdministrativeUnit:
     return agency.unit
 
 
-@cache
-def _predecessors(unit_id: int) -> frozenset[int]:
-    """The unit and every unit merged into it (recursively): their figures are the unit's history."""
-    seen, queue = {unit_id}, [unit_id]
-    while queue:
-        ids = list(
-            UnitSuccession.objects.filter(successor_id__in=queue).values_list("predecessor_id", flat=True)
-        )
-        queue = [i for i in ids if i not in seen]
-        seen.update(queue)
-    return frozenset(seen)
+_HISTORY_SECONDS = 300  # unit merges are rare: who merged into whom is read again every 5 minutes
+_merged: dict[str, Any] = {"until": 0.0, "into": {}, "history": {}}
 
 
 def unit_history(unit_id: int) -> frozenset[int]:
-    return _predecessors(unit_id)
+    """The unit and every unit merged into it, recursively: their figures are the unit's history.
+    The succession links are read all at once (a ranking asks this of every unit)."""
+    import time
+
+    moment = time.monotonic()
+    if _merged["until"] < moment:
+        into: dict[int, list[int]] = defaultdict(list)
+        for predecessor, successor in UnitSuccession.objects.values_list("predecessor_id", "successor_id"):
+            into[successor].append(predecessor)
+        _merged.update(until=moment + _HISTORY_SECONDS, into=into, history={})
+    history: dict[int, frozenset[int]] = _merged["history"]
+    if unit_id not in history:
+        seen, queue = {unit_id}, [unit_id]
+        while queue:
+            queue = [p for unit in queue for p in _merged["into"].get(unit, ()) if p not in seen]
+            seen.update(queue)
+        history[unit_id] = frozenset(seen)
+    return history[unit_id]
 
 
 def units_of_province(province_id: int) -> list[AdministrativeUnit]:
