@@ -10,8 +10,15 @@ class OperationsConfig(AppConfig):
     verbose_name = _("Operations centre")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
         from motcua.dossiers.services import dossier_event
+        from motcua.operations.selectors import unit_history_forget
         from motcua.operations.summaries import on_dossier_event
+        from motcua.places.models import UnitSuccession
 
         # The summaries follow every reception and result, in the transition's transaction.
         dossier_event.connect(on_dossier_event, dispatch_uid="operations.summaries")
+        # A merge recorded or corrected counts at once under the unit it went to.
+        for signal in (post_save, post_delete):
+            signal.connect(unit_history_forget, sender=UnitSuccession, dispatch_uid=f"operations.{signal}")

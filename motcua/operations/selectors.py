@@ -160,6 +160,11 @@ def unit_history(unit_id: int) -> frozenset[int]:
     return history[unit_id]
 
 
+def unit_history_forget(*args: Any, **kwargs: Any) -> None:
+    """Read the succession links again next time (a signal receiver: a link was saved or deleted)."""
+    _merged["until"] = 0.0
+
+
 def units_of_province(province_id: int) -> list[AdministrativeUnit]:
     """The commune-level units in force today: the rows of the ranking."""
     return list(
