@@ -176,6 +176,17 @@ class WorkCalendar:
             return self.next_working_start(start)
         return self._from_position(self._position(to_local(start)) + duration)
 
+    def subtract_working_hours(self, end: datetime, hours: float) -> datetime:
+        """The earliest moment from which ``hours`` of working time lead up to ``end`` (the inverse of
+        ``add_working_hours``): e.g. the oldest due time still "at most 48 working hours late".
+
+        Every moment from the result on is at most ``hours`` working hours before ``end``; a result
+        on a closing time (17:00, 11:30) stands for the whole closed stretch after it.
+        """
+        if not math.isfinite(hours) or hours < 0:
+            raise ValueError(f"hours must be a finite number ≥ 0, got {hours!r}")
+        return self._from_position(self._position(to_local(end)) - round(hours * _US_PER_HOUR))
+
     def add_working_days(self, start: datetime, days: int) -> datetime:
         """The same office time ``days`` working days later (a full office day per day)."""
         days = operator.index(days)

@@ -198,3 +198,40 @@ def test_nonsense_hours_are_refused(hours):
 def test_working_days_must_be_whole():
     with pytest.raises(TypeError):
         cal.add_working_days(at(2026, 11, 23), 1.5)
+
+
+# --- stepping back (the early warning's "at most 48 working hours late") ------------------------------
+
+
+def test_subtracting_working_hours_steps_back_over_nights_weekends_and_holidays():
+    # Monday 23/11/2026 at 09:00, 48 working hours back: six working days, Culture Day (24/11) is next week.
+    assert cal.subtract_working_hours(at(2026, 11, 23, 9), 48) == at(2026, 11, 13, 9)
+    # Two hours back from Monday 08:30 (an hour after opening) crosses the weekend: Friday 16:00.
+    assert cal.subtract_working_hours(at(2026, 11, 23, 8, 30), 2) == at(2026, 11, 20, 16)
+    # Tết 2026 (14/2–22/2): one working day back from Monday 23/2 at 16:00 is Friday 13/2 at 16:00.
+    assert cal.subtract_working_hours(at(2026, 2, 23, 16), 8) == at(2026, 2, 13, 16)
+
+
+def test_subtracting_lands_on_the_earliest_moment_of_a_closed_stretch():
+    # From Monday 07:30 a whole day back: the stretch from Friday 17:00 to Monday 07:30 is one moment of
+    # working time, and Friday 17:00 is where it begins.
+    assert cal.subtract_working_hours(at(2026, 11, 23, 10), 2.5) == at(2026, 11, 20, 17)
+    assert cal.subtract_working_hours(at(2026, 11, 23, 13, 30), 0.5) == at(2026, 11, 23, 11, 30)
+    assert cal.subtract_working_hours(at(2026, 11, 22, 12), 0) == at(2026, 11, 20, 17)  # a Sunday
+
+
+@pytest.mark.parametrize("hours", [float("nan"), float("inf"), -1])
+def test_subtracting_nonsense_hours_is_refused(hours):
+    with pytest.raises(ValueError):
+        cal.subtract_working_hours(at(2026, 11, 23), hours)
+
+
+@settings(max_examples=300, deadline=None)
+@given(starts, durations)
+def test_subtracting_is_the_earliest_moment_that_many_hours_back(end, hours):
+    start = cal.subtract_working_hours(end, hours)
+    assert cal.working_hours_between(start, end) == pytest.approx(hours, abs=1e-9)
+    # A microsecond earlier is already more than ``hours`` back.
+    assert cal.working_hours_between(start - timedelta(microseconds=1), end) > hours
+    if hours:  # adding nothing is the next opening, not a step
+        assert cal.add_working_hours(start, hours) <= end
