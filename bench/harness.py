@@ -307,10 +307,10 @@ INSERT INTO dossiers_dossier (
     reference, procedure_version_id, procedure_code, case_key, channel, applicant_enterprise_code,
     applicant_name, applicant_personal_id, applicant_phone, competent_agency_id, current_agency_id,
     receiving_agency_id, status, stage, step_key, data, provenance, paused_hours,
-    supplement_requests, counts_as_late, outcome, submission_key, created_at, updated_at
+    supplement_requests, counts_as_late, outcome, submission_key, e_result_code, created_at, updated_at
 ) VALUES (
     %s, %s, '1.004873', 'standard', 2, '', 'A', '079090123456', '', %s, %s, %s, 1, '', '', %s,
-    '{}', 0, 0, false, '', '', now(), now()
+    '{}', 0, 0, false, '', '', '', now(), now()
 ) RETURNING id
 """
 RAW_EVENT = """
