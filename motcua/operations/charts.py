@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 WIDTH, HEIGHT = 720, 340
 LEFT, RIGHT, TOP, BOTTOM = 64, 24, 56, 60
+LINE_RIGHT = 76  # room for the latest values written after the lines' ends
 INK, MUTED, GRID = "#1b1b1f", "#4a4a55", "#d6d6de"
 MAX_X_LABELS = 12  # more buckets than this: every n-th label
 MAX_VALUE_LABELS = 24  # more bars than this: the values are in the table only
@@ -46,15 +47,18 @@ def plain_number(value: float | int) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
 
 
-def nice_ceiling(value: float) -> float:
-    """The smallest 1, 2, 2.5 or 5 × 10ⁿ at or above ``value`` (an axis maximum people read easily)."""
+def axis_top(value: float, *, whole: bool = False) -> float:
+    """The top of a value axis with four equal steps of 1, 2, 2.5 or 5 × 10ⁿ (whole numbers only
+    for counts): 36 → 40 (0, 10, 20, 30, 40), 7 → 8, 2400 → 4000."""
     if value <= 0:
-        return 1.0
-    power = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
-        if value <= step * power + 1e-9:
-            return step * power
-    return 10 * power  # pragma: no cover - the loop always returns
+        return 4.0 if whole else 1.0
+    raw = value / 4
+    power = 10 ** math.floor(math.log10(raw))
+    multipliers = (1, 2, 5, 10) if whole and power < 10 else (1, 2, 2.5, 5, 10)
+    step = next(m * power for m in multipliers if raw <= m * power + 1e-9)
+    if whole:
+        step = max(1, step)
+    return 4 * step
 
 
 def _attrs(**attrs: object) -> str:
@@ -64,7 +68,7 @@ def _attrs(**attrs: object) -> str:
 
 
 def _text(x: float, y: float, content: str, **attrs: object) -> str:
-    attrs = {"font_size": 12, "fill": INK, **attrs}
+    attrs = {"font_size": 13, "fill": INK, **attrs}
     return f'<text x="{x:.1f}" y="{y:.1f}" {_attrs(**attrs)}>{escape(content)}</text>'
 
 
@@ -131,19 +135,19 @@ def _legend(chart_id: str, series: Sequence[Series], *, bars: bool) -> list[str]
             )
             parts.append(_marker(marker, x + 11, 21, colour))
         label_x = x + (20 if bars else 28)
-        parts.append(_text(label_x, 26, one.name, font_size=13))
-        x = label_x + 8 + 7.2 * len(one.name) + 18
+        parts.append(_text(label_x, 26, one.name, font_size=14))
+        x = label_x + 8 + 7.8 * len(one.name) + 18
     return parts
 
 
-def _y_axis(top_value: float, *, y_label: str, fmt: Callable[[float], str]) -> list[str]:
+def _y_axis(top_value: float, *, y_label: str, fmt: Callable[[float], str], right: int = RIGHT) -> list[str]:
     plot_h = HEIGHT - TOP - BOTTOM
     parts = []
     for step in range(5):
         value = top_value * step / 4
         y = HEIGHT - BOTTOM - plot_h * step / 4
         parts.append(
-            f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" '
+            f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - right}" y2="{y:.1f}" '
             f'stroke="{GRID}" stroke-width="1"/>'
         )
         parts.append(_text(LEFT - 8, y + 4, fmt(value), text_anchor="end", fill=MUTED))
@@ -151,7 +155,7 @@ def _y_axis(top_value: float, *, y_label: str, fmt: Callable[[float], str]) -> l
         f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{HEIGHT - BOTTOM}" stroke="{INK}" stroke-width="1.5"/>'
     )
     parts.append(
-        f'<line x1="{LEFT}" y1="{HEIGHT - BOTTOM}" x2="{WIDTH - RIGHT}" y2="{HEIGHT - BOTTOM}" '
+        f'<line x1="{LEFT}" y1="{HEIGHT - BOTTOM}" x2="{WIDTH - right}" y2="{HEIGHT - BOTTOM}" '
         f'stroke="{INK}" stroke-width="1.5"/>'
     )
     middle = TOP + plot_h / 2
@@ -163,18 +167,24 @@ def _y_axis(top_value: float, *, y_label: str, fmt: Callable[[float], str]) -> l
     return parts
 
 
-def _x_axis(labels: Sequence[str], centres: Sequence[float], *, x_label: str) -> list[str]:
+def _x_axis(
+    labels: Sequence[str], centres: Sequence[float], *, x_label: str, right: int = RIGHT
+) -> list[str]:
     parts = []
-    every = max(1, math.ceil(len(labels) / MAX_X_LABELS))
+    # Every n-th label, so that labels never touch: at most MAX_X_LABELS, and each one's width
+    # (about 7.5 units a character) within the room n buckets give it.
+    band = (centres[1] - centres[0]) if len(centres) > 1 else float(WIDTH)
+    longest = max((len(label) for label in labels), default=0) * 7.5 + 8
+    every = max(1, math.ceil(len(labels) / MAX_X_LABELS), math.ceil(longest / band))
     for index, (label, x) in enumerate(zip(labels, centres, strict=True)):
         if index % every == 0:
             parts.append(
                 f'<line x1="{x:.1f}" y1="{HEIGHT - BOTTOM}" x2="{x:.1f}" y2="{HEIGHT - BOTTOM + 5}" '
                 f'stroke="{INK}"/>'
             )
-            parts.append(_text(x, HEIGHT - BOTTOM + 20, label, text_anchor="middle", fill=MUTED))
+            parts.append(_text(x, HEIGHT - BOTTOM + 21, label, text_anchor="middle", fill=MUTED))
     parts.append(
-        _text(LEFT + (WIDTH - LEFT - RIGHT) / 2, HEIGHT - 12, x_label, text_anchor="middle", font_size=13)
+        _text(LEFT + (WIDTH - LEFT - right) / 2, HEIGHT - 12, x_label, text_anchor="middle", font_size=13)
     )
     return parts
 
@@ -200,11 +210,12 @@ def bar_chart(
     x_label: str,
     empty_text: str = "—",
     value_format: Callable[[float], str] = plain_number,
+    whole: bool = True,
 ) -> SafeString:
     """Bars, one per label, with the series stacked from the bottom; the total is written above
     each bar and every segment names its series and value (its ``<title>``)."""
     totals = [sum(float(s.values[i] or 0) for s in series) for i in range(len(labels))]
-    top_value = nice_ceiling(max(totals, default=0))
+    top_value = axis_top(max(totals, default=0), whole=whole)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     band = plot_w / max(1, len(labels))
     width = min(band * 0.62, 56)
@@ -214,7 +225,7 @@ def bar_chart(
     if not labels or not any(totals):
         body.append(_empty(empty_text))
     for index, centre in enumerate(centres):
-        base = HEIGHT - BOTTOM
+        base = float(HEIGHT - BOTTOM)
         for number, one in enumerate(series):
             value = float(one.values[index] or 0)
             if value <= 0:
@@ -252,11 +263,14 @@ def line_chart(
     """One line per series over the labels; a missing value breaks the line. Each marker names its
     series and value, and each series' latest value is written at its end."""
     values = [float(v) for s in series for v in s.values if v is not None]
-    top_value = y_max if y_max is not None else nice_ceiling(max(values, default=0))
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    top_value = y_max if y_max is not None else axis_top(max(values, default=0))
+    plot_w, plot_h = WIDTH - LEFT - LINE_RIGHT, HEIGHT - TOP - BOTTOM
     band = plot_w / max(1, len(labels))
     centres = [LEFT + band * (i + 0.5) for i in range(len(labels))]
-    body = [*_legend(chart_id, series, bars=False), *_y_axis(top_value, y_label=y_label, fmt=value_format)]
+    body = [
+        *_legend(chart_id, series, bars=False),
+        *_y_axis(top_value, y_label=y_label, fmt=value_format, right=LINE_RIGHT),
+    ]
     if not values:
         body.append(_empty(empty_text))
 
@@ -289,15 +303,14 @@ def line_chart(
             last = (centres[index], y_of(float(value)), value_format(float(value)), colour)
         if last is not None:
             ends.append(last)
-    # The latest values, nudged apart so that close lines keep readable labels.
+    # The latest values beside the lines' last markers, nudged apart so that close lines keep
+    # readable labels.
     placed: list[float] = []
     for x, y, text, colour in sorted(ends, key=lambda end: end[1]):
-        label_y = y - 9
-        while any(abs(label_y - other) < 13 for other in placed):
-            label_y += 13
+        label_y = y + 4
+        while any(abs(label_y - other) < 14 for other in placed):
+            label_y += 14
         placed.append(label_y)
-        body.append(
-            _text(min(x, WIDTH - RIGHT - 4), label_y, text, text_anchor="end", fill=colour, font_size=11)
-        )
-    body += _x_axis(labels, centres, x_label=x_label)
+        body.append(_text(x + 9, label_y, text, fill=colour, font_size=13, font_weight=700))
+    body += _x_axis(labels, centres, x_label=x_label, right=LINE_RIGHT)
     return _frame(chart_id, title, desc, body)

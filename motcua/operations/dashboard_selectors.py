@@ -17,7 +17,7 @@ from django.db.models import Count, Q, QuerySet
 
 from motcua.core.errors import NotFound
 from motcua.core.time import now, today
-from motcua.operations.indicators import IndexResult, Inputs, index_compute
+from motcua.operations.indicators import Inputs, index_compute
 from motcua.operations.models import MEASURES
 from motcua.operations.selectors import (
     OPEN_STATUSES,
@@ -95,10 +95,6 @@ def _open_counts_by_unit(
         .order_by()
     )
     return {r["competent_agency__unit_id"]: (r["total"], r["in_time"]) for r in rows}
-
-
-def index_of_rows(rows: list[dict[str, Any]]) -> dict[int, IndexResult]:
-    return {row["unit"].pk: row["index"] for row in rows}
 
 
 # --- the open dossiers ------------------------------------------------------------------------------

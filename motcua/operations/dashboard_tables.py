@@ -148,14 +148,14 @@ def indicators_table(result: IndexResult, links: Links, *, period: Period, scope
         rows.append(
             [
                 i.code,
-                pick((i.spec.name_vi, i.spec.name_en)),
+                Cell(pick((i.spec.name_vi, i.spec.name_en)), note=reason),
                 Cell(
                     i.numerator if has_counts else None,
                     kind=numerator_kind,
                     href=links.dossiers(top) if has_counts and i.numerator else "",
                 ),
                 Cell(i.denominator, href=links.dossiers(bottom) if i.denominator else ""),
-                Cell(i.value, kind=unit, note=reason),
+                Cell(i.value, kind=unit),
                 i.score,
                 i.spec.points,
                 reason,

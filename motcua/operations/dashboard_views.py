@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
@@ -98,8 +98,24 @@ class Filters:
         return out
 
 
+def _day(value: str, name: str) -> str | date | None:
+    """A day as people type it (31/12/2026) or as links carry it (2026-12-31)."""
+    value = value.strip()
+    if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", value):
+        try:
+            return datetime.strptime(value, "%d/%m/%Y").date()  # noqa: DTZ007 - a calendar day
+        except ValueError:
+            raise ValidationError(
+                f"Không có ngày “{value}”: hãy viết ngày/tháng/năm, ví dụ 01/01/2026.",
+                f"There is no day “{value}”: write day/month/year, e.g. 01/01/2026.",
+                code="invalid_date",
+                field=name,
+            ) from None
+    return value or None
+
+
 def _period(start: str, end: str) -> Period:
-    period = period_parse(start or None, end or None)
+    period = period_parse(_day(start, "from"), _day(end, "to"))
     if period.start.year < FIRST_YEAR or period.end.year > LAST_YEAR:
         raise ValidationError(
             f"Chỉ xem được số liệu từ năm {FIRST_YEAR} đến năm {LAST_YEAR}.",
@@ -370,12 +386,12 @@ def _trend_shown(
     x_label = _("Week (starting on Monday)") if by_week else _("Month")
     note = _("The figures are in the table below the chart.")
     other = [max(0, r["resolved"] - r["resolved_in_time"] - r["resolved_late"]) for r in rows]
-    series = [
+    resolved = [
         Series(_("Resolved early or on time"), [r["resolved_in_time"] for r in rows]),
         Series(_("Resolved late"), [r["resolved_late"] for r in rows]),
     ]
     if any(other):
-        series.append(Series(_("Resolved, timeliness not recorded"), other))
+        resolved.append(Series(_("Resolved, timeliness not recorded"), other))
     total = sum(r["resolved"] for r in rows)
     late = sum(r["resolved_late"] for r in rows)
     volume_title = _("Dossiers resolved by week") if by_week else _("Dossiers resolved by month")
@@ -387,7 +403,7 @@ def _trend_shown(
         % {"total": display(total, "int"), "late": display(late, "int")}
         + f" {note}",
         labels=labels,
-        series=series,
+        series=resolved,
         y_label=_("Dossiers"),
         x_label=x_label,
         empty_text=_("No dossier was resolved in this period."),
@@ -413,7 +429,10 @@ def _trend_shown(
         empty_text=_("No dossier was resolved in this period."),
         value_format=lambda v: f"{display(v, 'int')} %" if float(v).is_integer() else display(v, "percent"),
     )
-    return {"trend_table": table, "volume_chart": volume, "shares_chart": shares}
+    return {
+        "trend_table": table,
+        "charts": [{"title": volume_title, "svg": volume}, {"title": shares_title, "svg": shares}],
+    }
 
 
 def _index_context(

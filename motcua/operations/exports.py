@@ -20,7 +20,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse
-from django.utils.formats import date_format, number_format
+from django.utils import numberformat
+from django.utils.formats import date_format, get_format
 from django.utils.translation import gettext as _
 
 from motcua.core.time import now, to_local
@@ -50,6 +51,11 @@ class Column:
     @property
     def numeric(self) -> bool:
         return self.kind in NUMERIC
+
+    @property
+    def wide(self) -> bool:
+        """A name or a title: the page keeps it from being squeezed into a narrow column."""
+        return self.kind == "text" and self.width >= 30
 
 
 @dataclass(frozen=True)
@@ -91,7 +97,6 @@ class Table:
 
     def display_rows(self) -> list[list[dict[str, Any]]]:
         """What the page's table shows: localised texts, links, notes; numbers aligned right."""
-        shown = [column.shown for column in self.columns]
         return [
             [
                 {
@@ -99,13 +104,27 @@ class Table:
                     "href": cell.href,
                     "note": cell.note,
                     "numeric": kind in NUMERIC,
+                    "wide": column.wide,
                     "missing": cell.value is None,
                 }
-                for (cell, kind), visible in zip(row, shown, strict=True)
-                if visible
+                for (cell, kind), column in zip(row, self.columns, strict=True)
+                if column.shown
             ]
             for row in self.cells()
         ]
+
+
+def grouped(value: Any, decimals: int) -> str:
+    """A number with the active language's separators and thousands grouped: 49.596 / 84,51 in
+    Vietnamese, 49,596 / 84.51 in English."""
+    return numberformat.format(
+        value,
+        get_format("DECIMAL_SEPARATOR"),
+        decimals,
+        grouping=3,
+        thousand_sep=get_format("THOUSAND_SEPARATOR"),
+        force_grouping=True,
+    )
 
 
 def display(value: Any, kind: str) -> str:
@@ -113,11 +132,11 @@ def display(value: Any, kind: str) -> str:
     if value is None or value == "":
         return _("n/a") if kind in NUMERIC else "—"
     if kind == "int":
-        return number_format(value, 0, force_grouping=True)
+        return grouped(value, 0)
     if kind == "percent":
-        return f"{number_format(value, 2, force_grouping=True)} %"
+        return f"{grouped(value, 2)} %"
     if kind in ("days", "score"):
-        return number_format(value, 2, force_grouping=True)
+        return grouped(value, 2)
     if kind == "date":
         return date_format(value, "SHORT_DATE_FORMAT")
     if kind == "datetime":

@@ -210,6 +210,24 @@ def test_the_channel_filter_narrows_every_figure_and_stays_in_the_links(
     assert "channel=2" in quick["Năm trước"] and "from=2025-01-01&to=2025-12-31" in quick["Năm trước"]
 
 
+def test_dates_can_be_typed_day_first_and_the_page_speaks_english_too(
+    client, world, history, province_leader
+):
+    typed = client.get(f"{OVERVIEW}?from=01/11/2026&to=30/11/2026")
+    assert typed.status_code == 200 and typed.context["filters"].kept["from"] == "2026-11-01"
+    assert 'value="01/11/2026"' in typed.content.decode()
+    client.cookies["motcua_lang"] = "en"
+    english = client.get(f"{OVERVIEW}?{NOVEMBER}")
+    page = english.content.decode()
+    assert "Operations dashboard — Thành phố Hồ Chí Minh" in page and "From 01/11/2026 to 30/11/2026" in page
+    assert _row(english.context["indicators_table"], "2.1")[1:5] == [
+        "Dossiers resolved early or on time",
+        "2",
+        "4",
+        "50.00 %",
+    ]
+
+
 def test_every_units_index_in_the_ranking_is_the_units_own_index(world, history, monkeypatch):
     period = Period(date(2026, 11, 1), date(2026, 11, 30))
     scope = Scope(province_id=world["unit"].parent_id)
@@ -245,6 +263,7 @@ def test_the_overview_reads_a_bounded_number_of_queries(client, world, history, 
         (f"{OVERVIEW}?from=2026-13-01", 400, "không đúng dạng YYYY-MM-DD", "is not in the form YYYY-MM-DD"),
         (f"{OVERVIEW}?from=2026-12-01&to=2026-11-01", 400, "phải trước ngày kết thúc", "must come before"),
         (f"{OVERVIEW}?from=9999-01-01&to=9999-12-31", 400, "từ năm 2000 đến năm 2100", "2000 to 2100"),
+        (f"{OVERVIEW}?from=31/02/2026", 400, "Không có ngày “31/02/2026”", "There is no day “31/02/2026”"),
         (f"{OVERVIEW}?channel=7", 400, "Kênh không hợp lệ", "That is not a channel"),
         (f"{OVERVIEW}?sector=nope", 400, "Không có lĩnh vực này", "no such sector"),
         (f"{OVERVIEW}?format=pdf&table=units", 400, "CSV hoặc XLSX", "Only CSV or XLSX"),
