@@ -302,3 +302,18 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="motcua <no-reply@loc
 # --- motcua ---------------------------------------------------------------------------------------
 # Office hours of a working day (domain.md §4, configurable): "HH:MM-HH:MM" intervals.
 MOTCUA_OFFICE_HOURS = env.list("OFFICE_HOURS", default=["07:30-11:30", "13:00-17:00"])
+
+# --- Operations centre: early warning (domain.md §4, configurable), in WORKING hours -------------------
+# Due within remind_within_hours → the assigned official is reminded; late up to
+# department_late_up_to_hours → the head(s) of department of the agency handling it; later → the
+# head(s) of the competent agency. The worker's scheduler sweeps every sweep_every_minutes.
+OPERATIONS_WARNINGS = {
+    "remind_within_hours": env.float("WARNING_REMIND_WITHIN_HOURS", default=24),
+    "department_late_up_to_hours": env.float("WARNING_DEPARTMENT_LATE_UP_TO_HOURS", default=48),
+    "sweep_every_minutes": env.int("WARNING_SWEEP_EVERY_MINUTES", default=15),
+    # Who is told, by role key (roles are data, accounts.Role) and, for the reminder when nobody is
+    # assigned, by the permission of the officials who handle dossiers.
+    "handling_permission": env.str("WARNING_HANDLING_PERMISSION", default="dossier.process"),
+    "department_role": env.str("WARNING_DEPARTMENT_ROLE", default="head"),
+    "agency_role": env.str("WARNING_AGENCY_ROLE", default="leader"),
+}
