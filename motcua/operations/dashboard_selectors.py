@@ -126,13 +126,14 @@ def province_of_unit(unit: AdministrativeUnit) -> int | None:
 
 
 def unit_get(province_id: int, unit_id: int) -> AdministrativeUnit:
-    """A commune-level unit of the province (one in force or one merged since); ``NotFound`` otherwise."""
+    """A commune-level unit of the province (one in force, or one merged since — then under a
+    province merged into this one); ``NotFound`` otherwise."""
     unit = (
         AdministrativeUnit.objects.filter(pk=unit_id, level=AdministrativeUnit.Level.COMMUNE)
         .select_related("parent")
         .first()
     )
-    if unit is None or province_of_unit(unit) != province_id:
+    if unit is None or province_of_unit(unit) not in unit_history(province_id):
         raise NotFound(
             "Không có xã, phường, đặc khu này trong tỉnh, thành phố.",
             "There is no such ward, commune or special zone in this province.",
@@ -158,9 +159,11 @@ def agency_get(province_id: int, agency_id: int) -> Agency:
     agency = Agency.objects.filter(pk=agency_id).select_related("unit__parent").first()
     if agency is not None:
         unit = agency.unit
-        inside = unit.pk == province_id if unit.level == AdministrativeUnit.Level.PROVINCE else None
-        if inside is None:
-            inside = province_of_unit(unit) == province_id
+        provinces = unit_history(province_id)
+        if unit.level == AdministrativeUnit.Level.PROVINCE:
+            inside = unit.pk in provinces
+        else:
+            inside = province_of_unit(unit) in provinces
         if inside:
             return agency
     raise NotFound(

@@ -149,13 +149,13 @@ def indicators_table(result: IndexResult, links: Links, *, period: Period, scope
             [
                 i.code,
                 Cell(pick((i.spec.name_vi, i.spec.name_en)), note=reason),
+                Cell(i.value, kind=unit),
                 Cell(
                     i.numerator if has_counts else None,
                     kind=numerator_kind,
                     href=links.dossiers(top) if has_counts and i.numerator else "",
                 ),
                 Cell(i.denominator, href=links.dossiers(bottom) if i.denominator else ""),
-                Cell(i.value, kind=unit),
                 i.score,
                 i.spec.points,
                 reason,
@@ -168,9 +168,9 @@ def indicators_table(result: IndexResult, links: Links, *, period: Period, scope
         columns=[
             Column(_("Code"), width=8),
             Column(_("Indicator"), width=52),
+            Column(_("Value"), "percent"),  # first: on a phone it is seen without scrolling
             Column(_("Numerator"), "int"),
             Column(_("Denominator"), "int"),
-            Column(_("Value"), "percent"),
             Column(_("Score"), "score"),
             Column(_("Points"), "score"),
             Column(_("Note"), width=40, shown=False),  # the page writes it under "n/a"

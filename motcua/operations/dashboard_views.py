@@ -253,6 +253,16 @@ def leader_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
     return never_cache(require_GET(wrapped))
 
 
+def _format(request: HttpRequest) -> str:
+    """The download asked for ("" for the page itself)."""
+    fmt = request.GET.get("format", "")
+    if fmt and fmt not in ("csv", "xlsx"):
+        raise ValidationError(
+            "Chỉ tải được dạng CSV hoặc XLSX.", "Only CSV or XLSX can be downloaded.", code="invalid_format"
+        )
+    return fmt
+
+
 def _answer(
     request: HttpRequest,
     template: str,
@@ -263,14 +273,8 @@ def _answer(
     qualifier: str = "",
 ) -> HttpResponse:
     """The page, or one of its tables as a download (``?table=…&format=csv|xlsx``)."""
-    fmt = request.GET.get("format", "")
+    fmt = _format(request)
     if fmt:
-        if fmt not in ("csv", "xlsx"):
-            raise ValidationError(
-                "Chỉ tải được dạng CSV hoặc XLSX.",
-                "Only CSV or XLSX can be downloaded.",
-                code="invalid_format",
-            )
         table = next((t for t in page_tables if t.key == request.GET.get("table", "")), None)
         if table is None:
             raise ValidationError(
@@ -706,7 +710,7 @@ def dossiers(request: HttpRequest, user_scope: tuple[int, int | None]) -> HttpRe
     page_query = {**filters.kept, **narrow, "measure": measure}
     channel_names = _channel_names()
     period = None if is_open else filters.period
-    if request.GET.get("format"):
+    if _format(request):
         rows = list(qs[: EXPORT_LIMIT + 1])
         if len(rows) > EXPORT_LIMIT:
             limit = f"{EXPORT_LIMIT:,}"

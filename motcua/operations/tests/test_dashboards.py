@@ -52,12 +52,12 @@ def test_a_province_leader_sees_the_overview_with_the_numbers_of_the_history(
     page = response.content.decode()
     assert "Thành phố Hồ Chí Minh" in page and "Từ 01/11/2026 đến 30/11/2026" in page
     indicators = response.context["indicators_table"]
-    assert _row(indicators, "2.1")[2:5] == ["2", "4", "50,00 %"]  # A and D; B late, C guided twice
-    assert _row(indicators, "2.2")[2:5] == ["1", "3", "33,33 %"]  # F within time, E and H past it
-    assert _row(indicators, "4.1")[2:5] == ["3", "4", "75,00 %"]
-    assert _row(indicators, "1.4")[4] == "n/a"  # not synchronised yet: n/a, with the reason under it
+    assert _row(indicators, "2.1")[2:5] == ["50,00 %", "2", "4"]  # A and D; B late, C guided twice
+    assert _row(indicators, "2.2")[2:5] == ["33,33 %", "1", "3"]  # F within time, E and H past it
+    assert _row(indicators, "4.1")[2:5] == ["75,00 %", "3", "4"]
+    assert _row(indicators, "1.4")[2] == "n/a"  # not synchronised yet: n/a, with the reason under it
     assert "Chưa kết nối đồng bộ hồ sơ với Cổng Dịch vụ công quốc gia." in page
-    numerator, denominator = _links(indicators, "2.1")[2:4]
+    numerator, denominator = _links(indicators, "2.1")[3:5]
     assert "measure=resolved_in_time" in numerator and "from=2026-11-01" in numerator
     assert "measure=resolved" in denominator and "to=2026-11-30" in denominator
     # The highlighted shares: on time, online, digitised, reuse, and what is late now.
@@ -95,7 +95,7 @@ def test_a_commune_leader_lands_on_their_commune_and_is_refused_another(
     assert response.status_code == 302
     assert response["Location"] == f"/van-phong/dieu-hanh/don-vi/{own.pk}?{NOVEMBER}"
     mine = client.get(response["Location"])
-    assert mine.status_code == 200 and _row(mine.context["indicators_table"], "2.1")[2:4] == ["2", "4"]
+    assert mine.status_code == 200 and _row(mine.context["indicators_table"], "2.1")[3:5] == ["2", "4"]
     for address in (
         f"/van-phong/dieu-hanh/don-vi/{other.pk}?{NOVEMBER}",
         f"/van-phong/dieu-hanh/ho-so?measure=received&unit={other.pk}",
@@ -188,7 +188,7 @@ def test_a_unit_an_agency_and_a_procedure_have_their_own_pages(client, world, hi
         == f"/van-phong/dieu-hanh/thu-tuc/1.004873?{NOVEMBER}&unit={unit.pk}"
     )
     agency = client.get(f"/van-phong/dieu-hanh/co-quan/{deciding.pk}?{NOVEMBER}")
-    assert agency.status_code == 200 and _row(agency.context["indicators_table"], "2.1")[2:4] == ["2", "4"]
+    assert agency.status_code == 200 and _row(agency.context["indicators_table"], "2.1")[3:5] == ["2", "4"]
     assert f"agency={deciding.pk}" in _links(agency.context["procedures_table"], "1.004873")[3]
     procedure = client.get(f"/van-phong/dieu-hanh/thu-tuc/1.004873?{NOVEMBER}")
     assert procedure.status_code == 200
@@ -202,7 +202,7 @@ def test_the_channel_filter_narrows_every_figure_and_stays_in_the_links(
     client, world, history, province_leader
 ):
     response = client.get(f"{OVERVIEW}?{NOVEMBER}&channel=2")
-    assert _row(response.context["indicators_table"], "2.1")[2:5] == ["2", "2", "100,00 %"]
+    assert _row(response.context["indicators_table"], "2.1")[2:5] == ["100,00 %", "2", "2"]
     assert "kênh: Trực tuyến" in response.content.decode()
     link = _links(response.context["units_table"], "Phường Bến Thành")[1]
     assert link.endswith("&channel=2")
@@ -222,9 +222,9 @@ def test_dates_can_be_typed_day_first_and_the_page_speaks_english_too(
     assert "Operations dashboard — Thành phố Hồ Chí Minh" in page and "From 01/11/2026 to 30/11/2026" in page
     assert _row(english.context["indicators_table"], "2.1")[1:5] == [
         "Dossiers resolved early or on time",
+        "50.00 %",
         "2",
         "4",
-        "50.00 %",
     ]
 
 
@@ -292,6 +292,22 @@ def test_bad_input_is_a_page_that_says_what_is_wrong(client, world, province_lea
     assert vi in page and en in page
 
 
+def test_a_merged_unit_keeps_its_history_for_leaders_and_points_the_public_to_its_successor(
+    client, world, province_leader
+):
+    # Before 1 July 2025: a ward of a district of the city as it was (merged into today's city).
+    merged = AdministrativeUnit.objects.get(
+        name="Phường Tân Định", valid_to__isnull=False, parent__name="Quận 1"
+    )
+    assert merged.parent.parent_id in selectors.unit_history(world["unit"].parent_id)
+    page = client.get(f"/van-phong/dieu-hanh/don-vi/{merged.pk}")
+    assert page.status_code == 200 and "đã sắp xếp, sáp nhập từ ngày" in page.content.decode()
+    public = client.get(f"/chi-so-phuc-vu/{merged.pk}")
+    assert public.status_code == 404
+    assert "Đơn vị này đã sáp nhập" in public.content.decode()
+    assert "This unit was merged" in public.content.decode()
+
+
 def test_a_province_unit_is_not_a_commune_level_unit(client, world, province_leader):
     province = world["unit"].parent_id
     assert client.get(f"/van-phong/dieu-hanh/don-vi/{province}").status_code == 404
@@ -319,7 +335,7 @@ def test_the_public_page_shows_the_index_of_the_province_and_of_every_unit_witho
         assert text not in page
     unit = client.get(f"/chi-so-phuc-vu/{world['unit'].pk}?{NOVEMBER}")
     assert unit.status_code == 200
-    assert _row(unit.context["indicators_table"], "2.1")[2:5] == ["2", "4", "50,00 %"]
+    assert _row(unit.context["indicators_table"], "2.1")[2:5] == ["50,00 %", "2", "4"]
     assert all(not href for _, hrefs in _rows(unit.context["indicators_table"]) for href in hrefs)
     unit_page = unit.content.decode()
     for text in (*PERSONAL, *(d.code for d in history.values() if d.code)):

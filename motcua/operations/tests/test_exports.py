@@ -41,10 +41,10 @@ def test_the_indicators_as_csv_hold_what_the_page_shows(client, world, history, 
         response["Content-Disposition"] == 'attachment; filename="chi-so-phuc-vu_2026-11-01_2026-11-30.csv"'
     )
     rows = _csv_rows(response)
-    assert rows[0] == ["Mã", "Chỉ số", "Tử số", "Mẫu số", "Giá trị", "Điểm", "Điểm tối đa", "Ghi chú"]
+    assert rows[0] == ["Mã", "Chỉ số", "Giá trị", "Tử số", "Mẫu số", "Điểm", "Điểm tối đa", "Ghi chú"]
     by_code = {row[0]: row for row in rows[1:]}
     assert by_code["2.1"][1] == "Tỷ lệ hồ sơ giải quyết trước và đúng hạn"
-    assert by_code["2.1"][2:7] == ["2", "4", "50.00", "6.00", "12.00"]
+    assert by_code["2.1"][2:7] == ["50.00", "2", "4", "6.00", "12.00"]
     assert by_code["1.4"][2:6] == ["", "", "", ""] and "Cổng Dịch vụ công" in by_code["1.4"][7]
 
 
