@@ -22,3 +22,12 @@ class OperationsConfig(AppConfig):
         # A merge recorded or corrected counts at once under the unit it went to.
         for signal in (post_save, post_delete):
             signal.connect(unit_history_forget, sender=UnitSuccession, dispatch_uid=f"operations.{signal}")
+        # The early warnings are swept by the task worker's scheduler (every 15 minutes by default).
+        from datetime import timedelta
+
+        from motcua.core.schedule import periodic_job_register
+        from motcua.operations.tasks import warnings_sweep_run
+        from motcua.operations.warnings import warning_config
+
+        every = timedelta(minutes=warning_config().sweep_every_minutes)
+        periodic_job_register("operations.warnings_sweep", every=every, task=warnings_sweep_run)

@@ -4,14 +4,27 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from motcua.core.schedule import Scheduler, schedule_tick
 from motcua.core.tasks import ping
 
 
 class Command(BaseCommand):
-    help = "Run the background task worker (database queue by default)."
+    help = (
+        "Run the background task worker (database queue by default) and the scheduler of periodic jobs "
+        "(e.g. the early-warning sweep every 15 minutes)."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--batch", action="store_true", help="Run what is queued now, then exit.")
+        parser.add_argument(
+            "--batch",
+            action="store_true",
+            help="Enqueue the periodic jobs that are due, run what is queued now, then exit.",
+        )
+        parser.add_argument(
+            "--no-schedule",
+            action="store_true",
+            help="Do not run periodic jobs from this worker (another worker or process schedules them).",
+        )
         parser.add_argument(
             "--interval",
             type=float,
@@ -27,7 +40,7 @@ class Command(BaseCommand):
             "completes it within SECONDS.",
         )
 
-    def handle(self, *args, batch, interval, check, **options):
+    def handle(self, *args, batch, interval, check, no_schedule=False, **options):
         if check is not None:
             return self._check(check)
         backend = settings.TASKS["default"]["BACKEND"]
@@ -35,14 +48,25 @@ class Command(BaseCommand):
             raise CommandError(
                 f"The task backend is {backend}; run that backend's own worker instead of `motcua worker`."
             )
-        call_command(
-            "db_worker",
-            queue_name="*",
-            interval=interval,
-            batch=batch,
-            reload=False,
-            verbosity=options["verbosity"],
-        )
+        scheduler = None
+        if not no_schedule:
+            if batch:
+                schedule_tick()
+            else:
+                scheduler = Scheduler()
+                scheduler.start()
+        try:
+            call_command(
+                "db_worker",
+                queue_name="*",
+                interval=interval,
+                batch=batch,
+                reload=False,
+                verbosity=options["verbosity"],
+            )
+        finally:
+            if scheduler is not None:
+                scheduler.stop()
 
     def _check(self, timeout: float) -> None:
         started = time.monotonic()
