@@ -208,9 +208,24 @@ def authorize(actor: Any, permission: str, obj: Any = None, *, on: date | None =
     involved = {obj.receiving_agency_id, obj.competent_agency_id, obj.current_agency_id} - {None}
     if granted & involved:
         return
+    if permission == "dossier.view" and _leads_above(actor, involved, on=on):
+        return
     if not granted:
         raise _denied(perm, "vai trò của bạn không có quyền này.", "none of your roles grants it.")
     raise _denied(perm, "hồ sơ không thuộc cơ quan của bạn.", "the dossier does not belong to your agency.")
+
+
+def _leads_above(actor: Any, involved: set[int], *, on: date | None) -> bool:
+    """Whether ``actor`` leads (``dashboard.view``) an agency above one of the dossier's agencies: a
+    leader opens the dossiers behind their figures, those of the agencies below them too."""
+    from motcua.accounts.selectors import agencies_granting
+    from motcua.places.models import Agency
+
+    leading = agencies_granting(actor, "dashboard.view", on=on or today())
+    if not leading:
+        return False
+    agencies = Agency.objects.filter(pk__in=involved).select_related("parent")
+    return any(leading & _agency_chain(agency) for agency in agencies)
 
 
 def _acts_for(actor: Any, obj: Any, *, on: date | None) -> bool:

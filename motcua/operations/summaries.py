@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.operations.facts import EMPTY, Fact, Keys, deltas, fact_of
 from motcua.operations.models import MEASURES, DayCounter, DossierFact, MonthCounter
-from motcua.places.models import AdministrativeUnit, Agency
+from motcua.places.models import AdministrativeUnit, Agency, UnitSuccession
 
 # Only these actions change what a dossier adds (fact_of reads the whole log when they happen).
 COUNTED_ACTIONS = frozenset({"receive", "sign"})
@@ -26,15 +26,44 @@ LOG_ACTIONS = (*COUNTED_ACTIONS, "request_supplement")  # the events fact_of rea
 
 
 def agency_place(agency: Agency) -> tuple[int, int]:
-    """(unit, province) of an agency: its commune and that commune's province, or the province twice
-    for a province-level agency (the transition has the agency's unit and its parent at hand)."""
+    """(unit, province) of an agency: its commune and the province that commune is in today, or the
+    province twice for a province-level agency (the transition has the agency's unit and its parent
+    at hand). A pre-2025 unit keeps its own id — ``selectors.unit_history`` folds it into the unit it
+    became — but counts in today's province, which its old province was merged into."""
     unit = agency.unit
     if unit.level == AdministrativeUnit.Level.PROVINCE or unit.parent_id is None:
-        return unit.pk, unit.pk
+        return unit.pk, current_province(unit.pk)
     parent = unit.parent
     if parent.level == AdministrativeUnit.Level.DISTRICT and parent.parent_id is not None:
-        return unit.pk, parent.parent_id  # a pre-2025 commune, under its district
-    return unit.pk, parent.pk
+        return unit.pk, current_province(parent.parent_id)  # a pre-2025 commune, under its district
+    return unit.pk, current_province(parent.pk)
+
+
+_provinces: dict[int, int] = {}
+
+
+def current_province(province_id: int) -> int:
+    """The province in force today that ``province_id`` is or was merged into (remembered: provinces
+    are merged by law, a handful of rows, never edited back)."""
+    if province_id not in _provinces:
+        current, seen = province_id, set()
+        while current not in seen:
+            seen.add(current)
+            row = AdministrativeUnit.objects.filter(pk=current).values("valid_to").first()
+            if row is None or row["valid_to"] is None:
+                break
+            successor = (
+                UnitSuccession.objects.filter(
+                    predecessor_id=current, successor__level=AdministrativeUnit.Level.PROVINCE
+                )
+                .values_list("successor_id", flat=True)
+                .first()
+            )
+            if successor is None:
+                break
+            current = successor
+        _provinces[province_id] = current
+    return _provinces[province_id]
 
 
 def keys_of(dossier: Dossier) -> Keys:

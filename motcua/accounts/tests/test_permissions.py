@@ -155,6 +155,24 @@ def test_a_leader_sees_the_agencies_below(world, django_user_model):
         authorize(world["officials"]["leader"], "dashboard.view", city_pc)  # not upwards
 
 
+def test_a_leader_opens_the_dossiers_of_the_agencies_below_but_acts_on_none(world, django_user_model):
+    city_pc = Agency.objects.get(electronic_id="000.00.00.H29")
+    mayor = django_user_model.objects.create_user(username="mayor")
+    membership_grant(actor=None, user=mayor, agency=city_pc, role_key="leader", valid_from=date(2025, 7, 1))
+    dossier = Dossier(
+        applicant_id=world["citizen"].pk,
+        receiving_agency_id=world["own"].pk,
+        competent_agency_id=world["own"].pk,
+    )
+    authorize(mayor, "dossier.view", dossier)  # behind the city's figures: the commune's dossiers
+    with pytest.raises(PermissionDenied):
+        authorize(mayor, "dossier.receive", dossier)
+    with pytest.raises(PermissionDenied):  # a commune's leader does not open another commune's
+        authorize(
+            world["officials"]["leader"], "dossier.view", _target(world, "dossier.view", "other_agency")
+        )
+
+
 def test_an_ended_membership_grants_nothing(world):
     receiver = world["officials"]["receiver"]
     membership = receiver.memberships.get()

@@ -189,3 +189,31 @@ def test_the_api_is_documented(client, world):
     schema = client.get("/api/v1/openapi.json").json()
     operation = schema["paths"]["/api/v1/operations/index"]["get"]
     assert {p["name"] for p in operation["parameters"]} >= {"from", "to", "unit", "agency", "procedure"}
+
+
+def test_history_of_a_merged_unit_counts_under_the_unit_it_became_and_todays_province(world):
+    from motcua.operations.facts import Keys
+    from motcua.operations.summaries import agency_place, counters_add
+    from motcua.places.models import LEGACY_END, AdministrativeUnit, Agency, UnitSuccession
+
+    ben_thanh = world["unit"]
+    old = AdministrativeUnit.objects.get(
+        pk=UnitSuccession.objects.filter(successor=ben_thanh).first().predecessor_id
+    )
+    assert old.valid_to is not None
+    old_committee = Agency.objects.create(
+        electronic_id="H29.99.99.001",
+        name=f"Ủy ban nhân dân {old.name}",
+        kind="commune_pc",
+        unit=old,
+        valid_to=LEGACY_END,
+    )
+    unit_id, province_id = agency_place(old_committee)
+    assert (unit_id, province_id) == (old.pk, ben_thanh.parent_id)  # today's city, not the old one
+    keys = Keys(old_committee.pk, unit_id, province_id, "1.004873", "civil_status", 1)
+    counters_add({(date(2025, 3, 4), keys): {"received": 1, "resolved": 1, "resolved_in_time": 1}})
+    spring = Period(date(2025, 3, 1), date(2025, 3, 31))
+    assert selectors.sums(_scope(world).narrowed(unit_id=ben_thanh.pk), spring)["resolved"] == 1
+    assert selectors.sums(_scope(world), spring)["resolved"] == 1
+    ranked = {row["unit"].pk: row for row in selectors.ranking_units(_scope(world), spring)}
+    assert ranked[ben_thanh.pk]["resolved"] == 1 and ranked[ben_thanh.pk]["on_time"] == 100.0
