@@ -124,6 +124,7 @@ def history_generate(
         "agency_id", "day", "last"
     ):
         counters[(agency_id, day)] = number
+    touched: set[tuple[int, date]] = set()
     summaries_empty = not DayCounter.objects.exists()
     all_days: dict[tuple[date, Keys], dict[str, int]] = defaultdict(dict)
     made = 0
@@ -157,6 +158,7 @@ def history_generate(
                 last,
             )
             counters[(centre.pk, day)] += 1
+            touched.add((centre.pk, day))
             dossier.code = f"{centre.electronic_id}-{day:%y%m%d}-{counters[(centre.pk, day)]:04d}"
             rows.append(dossier)
             logs.append(events)
@@ -165,10 +167,18 @@ def history_generate(
         if progress is not None:
             progress(len(rows))
     with transaction.atomic():
-        for (agency_id, day), number in counters.items():
-            DossierCodeCounter.objects.update_or_create(
-                agency_id=agency_id, day=day, defaults={"last": number}
-            )
+        # The live receptions of those days (none: the history ends yesterday) would continue after them.
+        DossierCodeCounter.objects.bulk_create(
+            [
+                DossierCodeCounter(agency_id=a, day=d, last=n)
+                for (a, d), n in counters.items()
+                if (a, d) in touched
+            ],
+            batch_size=2000,
+            update_conflicts=True,
+            unique_fields=["agency", "day"],
+            update_fields=["last"],
+        )
         if summaries_empty:
             counters_bulk_load(all_days)
         else:

@@ -196,6 +196,11 @@ def _upsert(model: Any, period: str, changes: dict[tuple[date, Keys], dict[str, 
         cursor.executemany(sql, rows)
 
 
+def summaries_missing() -> bool:
+    """Whether there are dossiers but no summaries (a database from before them): rebuild."""
+    return Dossier.objects.exists() and not DossierFact.objects.exists()
+
+
 # --- rebuild --------------------------------------------------------------------------------------
 
 

@@ -58,6 +58,7 @@ class Command(BaseCommand):
         made = demo_dossiers_ensure()
         if made:
             self.stdout.write(f"  {made} sample dossiers at Phường Bến Thành's centre")
+        self._operations()
         certificates = signing_demo_ensure()
         if certificates:
             self.stdout.write(f"  demo signing CA and {certificates} agency certificates under var/signing")
@@ -66,6 +67,20 @@ class Command(BaseCommand):
         if setup_only:
             return
         self._run(bind, accounts)
+
+    def _operations(self) -> None:
+        """The operations centre's figures: a synthetic history once, and the summaries counted for
+        dossiers made before they existed (an upgraded demo database)."""
+        from motcua.operations.generate import history_generate, history_present
+        from motcua.operations.summaries import summaries_missing, summaries_rebuild
+
+        if summaries_missing():
+            self.stdout.write(f"  counting {summaries_rebuild()} dossiers into the service index's summaries")
+        if not history_present():
+            self.stdout.write(
+                "  loading a synthetic history for the operations centre (5,000 dossiers, 2 years)…"
+            )
+            history_generate(dossiers=5000, years=2, seed=766)
 
     def _accounts(self) -> list[dict]:
         """Demo accounts, with passwords and TOTP secrets generated on first run and kept in var/
