@@ -356,7 +356,9 @@ def dossier_digitisation(dossier: Dossier) -> dict[str, bool]:
         "e_result": bool(dossier.e_result_code),
         # Population data: an applicant signed in with e-ID (VNeID-verified) or data from the
         # population database (a 12-digit record in the provenance).
-        "population_data": bool(dossier.channel == 2 and dossier.applicant_id and dossier.applicant_personal_id)
+        "population_data": bool(
+            dossier.channel == 2 and dossier.applicant_id and dossier.applicant_personal_id
+        )
         or any(
             isinstance(item, dict) and len(str(item.get("record", ""))) == 12
             for item in dossier.provenance.values()
