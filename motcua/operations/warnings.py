@@ -348,7 +348,7 @@ def warnings_sweep(*, at: datetime | None = None) -> SweepReport:
             return report
         recipients = _Recipients([row for row, _ in found], config, to_local(moment).date())
         escalations = []
-        digests: dict[tuple[str, _Person], list[dict[str, Any]]] = defaultdict(list)
+        digests: dict[tuple[str, _Person], list[tuple[dict[str, Any], WorkCalendar]]] = defaultdict(list)
         for row, calendar in found:
             agency_id, people = recipients.for_dossier(row)
             level = row["level"]
@@ -365,9 +365,9 @@ def warnings_sweep(*, at: datetime | None = None) -> SweepReport:
             report.counts[level] += 1
             report.unaddressed += not people
             for person in people:
-                digests[(level, person)].append(_item(row, calendar, moment))
+                digests[(level, person)].append((row, calendar))
         Escalation.objects.bulk_create(escalations, batch_size=2000)
-        report.messages = _notify(digests, config)
+        report.messages = _notify(digests, config, moment)
     return report
 
 
@@ -386,8 +386,13 @@ def _hours_text(hours: float) -> str:
     return f"{hours:.1f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
-def _notify(digests: dict[tuple[str, _Person], list[dict[str, Any]]], config: WarningConfig) -> int:
-    """One notice per official and level, in the app and by e-mail when they have one."""
+def _notify(
+    digests: dict[tuple[str, _Person], list[tuple[dict[str, Any], WorkCalendar]]],
+    config: WarningConfig,
+    at: datetime,
+) -> int:
+    """One notice per official and level, in the app and by e-mail when they have one; it lists the
+    first ITEMS_PER_MESSAGE dossiers (the earliest due first) and counts the rest."""
     from django.urls import reverse
 
     from motcua.accounts.models import User
@@ -396,7 +401,7 @@ def _notify(digests: dict[tuple[str, _Person], list[dict[str, Any]]], config: Wa
     board = f"{settings.SITE_URL}{reverse('operations:warnings')}"
     users = User.objects.in_bulk({person.pk for _level, person in digests})
     sent = 0
-    for (level, person), items in sorted(digests.items(), key=lambda kv: (kv[0][0], kv[0][1].pk)):
+    for (level, person), rows in sorted(digests.items(), key=lambda kv: (kv[0][0], kv[0][1].pk)):
         channels: list[tuple[str, str]] = [("in_app", person.username)]
         if person.email:
             channels.append(("email", person.email))
@@ -405,9 +410,9 @@ def _notify(digests: dict[tuple[str, _Person], list[dict[str, Any]]], config: Wa
             user=users[person.pk],
             template=TEMPLATES[level],
             context={
-                "count": len(items),
-                "items": items[:ITEMS_PER_MESSAGE],
-                "more": max(0, len(items) - ITEMS_PER_MESSAGE),
+                "count": len(rows),
+                "items": [_item(row, calendar, at) for row, calendar in rows[:ITEMS_PER_MESSAGE]],
+                "more": max(0, len(rows) - ITEMS_PER_MESSAGE),
                 "remind_hours": _hours_text(config.remind_within_hours),
                 "department_hours": _hours_text(config.department_late_up_to_hours),
                 "board": board,
