@@ -56,6 +56,7 @@ LEGACY_SUFFIX_EN = " (before 1 July 2025)"
 LEGACY_COMMUNE_BLOCK = 80
 LEGACY_PROVINCE_BLOCK = 90
 BACKLOG_DAYS = 56  # how far back some dossiers are still open
+WAITING_AFTER_DAYS = 7  # older open ones mostly wait for the applicant
 CHUNK = 20_000  # dossiers written per batch (and per progress tick)
 MAX_PER_AGENCY_DAY = 9999  # the code's four digits
 
@@ -584,6 +585,7 @@ class _History:
     def __init__(self, world: _World, rng: random.Random, run: int, sink: Any, moment: datetime) -> None:
         self.world, self.rng, self.run, self.sink, self.moment = world, rng, run, sink, moment
         self.life = _Life(moment)
+        self.waiting = False  # this dossier waits for the applicant's supplement now
         self.serial = 0
         self.keys: dict[tuple, Keys] = {}
         self.days: dict[tuple[date, Keys], dict[str, int]] = defaultdict(dict)
@@ -706,15 +708,17 @@ class _History:
         received = calendar.add_working_hours(
             datetime.combine(day, time(7, 30), tzinfo=VN_TZ), hours * rng.betavariate(1.3, 1.8)
         ).replace(second=0, microsecond=0)
-        # The last weeks' dossiers are not all done yet: some stop before one of their events (drawn
-        # once the life is known, then lived again up to it), open after it: about 2 % of five years.
+        # The last weeks' dossiers are not all done yet (about 2 % of five years'): most of the older
+        # ones wait for the applicant's supplement (the clock stopped); the others stop before one of
+        # their events (drawn once the life is known, then lived again up to it), open after it.
         age = (self.moment - received).days
         backlog = age < BACKLOG_DAYS and rng.random() < 0.9 * math.sqrt(1 - age / BACKLOG_DAYS)
+        self.waiting = backlog and age > WAITING_AFTER_DAYS and rng.random() < 0.85
         state, serial = (rng.getstate() if backlog else None), self.serial
         self.life.until = self.moment
         arguments = (procedure, route, place, legacy, channel, case, receiving, t, calendar, day, received)
         doc, events, reception_day = self._live(*arguments)
-        if backlog:
+        if backlog and not self.waiting:
             first = next(i for i, e in enumerate(events) if e.action in ("receive", "refuse")) + 1
             if first < len(events):
                 self.life.until = events[rng.randrange(first, len(events))].at - timedelta(seconds=1)
@@ -873,9 +877,13 @@ class _History:
         refuse = 0.014 <= fate < 0.034
         draw = rng.random()
         supplements = 3 if draw < 0.0006 else 2 if draw < 0.0046 else 1 if draw < _ramp(0.09, 0.05, t) else 0
+        if self.waiting:
+            supplements = max(1, supplements)
         for number in range(supplements):
             asked = add(cursor, rng.uniform(0.2, max(0.3, min(8.0, 0.3 * budget))))
             life.apply(doc, events, "request_supplement", asked, items=MISSING)
+            if self.waiting and number == supplements - 1:
+                raise _Later  # the applicant has not brought the papers yet
             if stop and number == supplements - 1:  # never supplemented: processing stops
                 life.apply(
                     doc,
