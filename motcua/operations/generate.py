@@ -23,8 +23,17 @@ summaries, as if every one had gone through the services:
   People's Committee, one-stop desk and police get ``000|001|002.NN.BB.<province letter>`` with
   ``BB`` from 80 (99 communes a block), a pre-2025 province ``p``'s agencies ``0KK.00.9p.<letter>``
   (``KK`` the level-2 code of today's agency it became); their names say "(trước 01/7/2025)";
-- the last weeks' dossiers are still open (received, being processed, waiting for a supplement, a
-  withdrawal asked), as the history stops at the moment it is generated.
+- the procedures are today's catalogue (the newest version in force of each), for the whole history:
+  the catalogue starts on 1 July 2025; every granted dossier of a procedure that signs its result has
+  its electronic result (the state machine requires one; there is no file behind it);
+- the last weeks' dossiers are still open (most of the older ones waiting for the applicant's
+  supplement, the others received, being processed, a withdrawal asked), as the history stops at the
+  moment it is generated.
+
+Never on a real installation: the dossiers have no applicants' accounts, files or officials. On
+PostgreSQL, when the database user may (a superuser), the per-row foreign-key triggers are skipped in
+the generating transaction (``session_replication_role = replica``, as ``pg_restore
+--disable-triggers`` does): every reference written was read or written by the same transaction.
 
 Synthetic dossiers are known by their reference ``SY-<run>-<number>``; dossier codes take their numbers
 from the same per-agency-per-day counters receptions use, so a second run adds more dossiers and later
@@ -238,7 +247,7 @@ class _World:
             ).order_by("pk")
         )
         versions = list(
-            ProcedureVersion.objects.filter(effective_to__isnull=True)
+            ProcedureVersion.objects.in_force_on(to_local(moment).date())
             .select_related("procedure")
             .order_by("pk")
         )
