@@ -78,3 +78,25 @@ def sign_in_at_dev_idp(page, personal_id: str, password: str = "mat-khau-dan-so"
     page.get_by_label("Số định danh cá nhân / Personal identification number").fill(personal_id)
     page.get_by_label("Mật khẩu / Password").fill(password)
     page.get_by_role("button", name="Đăng nhập / Sign in").click()
+
+
+OFFICIAL_PASSWORD = "mat-khau-can-bo-123"  # the password the journeys give their officials
+
+
+def sign_in_official(page, url: str, user, password: str = OFFICIAL_PASSWORD) -> None:
+    """Into the back office as ``user``: password, then the current code of their TOTP device."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from playwright.sync_api import expect
+
+    device = TOTPDevice.objects.get(user=user)
+    page.context.clear_cookies()
+    page.goto(f"{url}/van-phong/")
+    page.get_by_label("Tên đăng nhập").fill(user.username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Tiếp tục").click()
+    page.get_by_label("Mã 6 chữ số trong ứng dụng xác thực").fill(
+        f"{TOTP(device.bin_key, device.step, device.t0, device.digits).token():06d}"
+    )
+    page.get_by_role("button", name="Xác thực").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bàn làm việc")

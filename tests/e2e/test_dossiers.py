@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import sign_in_at_dev_idp
+from tests.e2e.conftest import sign_in_at_dev_idp, sign_in_official
 
 pytestmark = pytest.mark.e2e
 
@@ -20,21 +20,6 @@ def _official(username, agency, role):
     user = User.objects.create_user(username=username, password="mat-khau-can-bo-123", last_name=username)
     membership_grant(actor=None, user=user, agency=agency, role_key=role, valid_from=date(2025, 7, 1))
     return TOTPDevice.objects.create(user=user, name="app", confirmed=True)
-
-
-def _sign_in(page: Page, url: str, device) -> None:
-    from django_otp.oath import TOTP
-
-    page.context.clear_cookies()
-    page.goto(f"{url}/van-phong/")
-    page.get_by_label("Tên đăng nhập").fill(device.user.username)
-    page.get_by_label("Mật khẩu").fill("mat-khau-can-bo-123")
-    page.get_by_role("button", name="Tiếp tục").click()
-    page.get_by_label("Mã 6 chữ số trong ứng dụng xác thực").fill(
-        f"{TOTP(device.bin_key, device.step, device.t0, device.digits).token():06d}"
-    )
-    page.get_by_role("button", name="Xác thực").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Bàn làm việc")
 
 
 def test_citizen_applies_online_and_officials_of_two_wards_see_it_through(
@@ -116,7 +101,7 @@ def test_citizen_applies_online_and_officials_of_two_wards_see_it_through(
     expect(page.get_by_role("table")).to_contain_text("Đã nộp trực tuyến, chờ tiếp nhận")
 
     # A receiver at Phường Sài Gòn receives it and passes it to the deciding ward's processor.
-    _sign_in(page, live_server.url, receiver)
+    sign_in_official(page, live_server.url, receiver.user)
     page.get_by_role("link", name="Hồ sơ", exact=True).first.click()
     page.screenshot(path=screenshots / "desk-queue.png", full_page=True)
     page.get_by_role("link", name=re.compile("^TN-")).first.click()
@@ -132,7 +117,7 @@ def test_citizen_applies_online_and_officials_of_two_wards_see_it_through(
     page.screenshot(path=screenshots / "desk-dossier.png", full_page=True)
 
     # The processor ticks it in their queue and hands it to the head, who approves; the signer signs.
-    _sign_in(page, live_server.url, processor)
+    sign_in_official(page, live_server.url, processor.user)
     page.goto(f"{live_server.url}/van-phong/ho-so/?q=mine")
     page.get_by_label(f"Chọn {code}").check()
     bulk = page.get_by_role("group", name="Chuyển xử lý các hồ sơ đã chọn")
@@ -140,14 +125,14 @@ def test_citizen_applies_online_and_officials_of_two_wards_see_it_through(
     page.screenshot(path=screenshots / "desk-bulk-hand-over.png", full_page=True)
     bulk.get_by_role("button", name="Chuyển xử lý các hồ sơ đã chọn").click()
     expect(page.get_by_role("status").first).to_contain_text(f"Đã chuyển cho home.head: {code}")
-    _sign_in(page, live_server.url, head)
+    sign_in_official(page, live_server.url, head.user)
     page.goto(f"{live_server.url}/van-phong/ho-so/?q=mine")
     page.get_by_role("link", name=code).click()
     page.get_by_role("button", name="Duyệt, trình ký").click()
     # Wait for the answer before signing in as someone else: the boosted form's late reply would
     # otherwise replace the sign-in page.
     expect(page.get_by_role("status").first).to_contain_text("Đã thực hiện")
-    _sign_in(page, live_server.url, signer)
+    sign_in_official(page, live_server.url, signer.user)
     page.goto(f"{live_server.url}/van-phong/ho-so/?q=signature")
     page.get_by_role("link", name=code).click()
     page.get_by_role("link", name="Đọc và ký kết quả").click()
@@ -204,7 +189,7 @@ def test_a_counter_dossier_with_a_supplement_request_and_the_papers_brought_back
     centre = Agency.objects.get(kind="commune_centre", unit__name="Phường Bến Thành")
     receiver = _official("bt.receiver", centre, "receiver")
     _official("bt.processor", centre, "processor")
-    _sign_in(page, live_server.url, receiver)
+    sign_in_official(page, live_server.url, receiver.user)
     page.get_by_role("link", name="Hồ sơ", exact=True).first.click()
     page.get_by_role("link", name="Tiếp nhận tại quầy").click()
     page.get_by_label("Thủ tục").select_option("1.004873")

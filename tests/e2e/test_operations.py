@@ -9,9 +9,9 @@ from datetime import date, datetime
 import pytest
 from playwright.sync_api import Page, expect
 
-pytestmark = pytest.mark.e2e
+from tests.e2e.conftest import OFFICIAL_PASSWORD, sign_in_official
 
-PASSWORD = "mat-khau-can-bo-123"
+pytestmark = pytest.mark.e2e
 
 
 def _official(username: str, name: str, agency, role: str):
@@ -21,27 +21,12 @@ def _official(username: str, name: str, agency, role: str):
     from motcua.accounts.services import membership_grant
 
     family, _, given = name.rpartition(" ")
-    user = User.objects.create_user(username=username, password=PASSWORD, last_name=family, first_name=given)
+    user = User.objects.create_user(
+        username=username, password=OFFICIAL_PASSWORD, last_name=family, first_name=given
+    )
     membership_grant(actor=None, user=user, agency=agency, role_key=role, valid_from=date(2025, 7, 1))
     TOTPDevice.objects.create(user=user, name="app", confirmed=True)
     return user
-
-
-def _sign_in(page: Page, url: str, user) -> None:
-    from django_otp.oath import TOTP
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = TOTPDevice.objects.get(user=user)
-    page.context.clear_cookies()
-    page.goto(f"{url}/van-phong/")
-    page.get_by_label("Tên đăng nhập").fill(user.username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Tiếp tục").click()
-    page.get_by_label("Mã 6 chữ số trong ứng dụng xác thực").fill(
-        f"{TOTP(device.bin_key, device.step, device.t0, device.digits).token():06d}"
-    )
-    page.get_by_role("button", name="Xác thực").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Bàn làm việc")
 
 
 def _ward_history(monkeypatch) -> dict:
@@ -155,7 +140,7 @@ def test_a_leader_follows_the_index_down_to_a_ward_and_its_late_dossiers(
     page.set_viewport_size({"width": 1280, "height": 900})
 
     # The leader signs in with the second factor and opens the province overview from the desk.
-    _sign_in(page, live_server.url, leader)
+    sign_in_official(page, live_server.url, leader)
     page.get_by_role("link", name="Bảng điều hành").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Bảng điều hành — Thành phố Hồ Chí Minh")
     this_year = f"Từ 01/01/{today().year} đến {today():%d/%m/%Y}"

@@ -9,11 +9,10 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import sign_in_at_dev_idp
+from tests.e2e.conftest import OFFICIAL_PASSWORD, sign_in_at_dev_idp, sign_in_official
 
 pytestmark = pytest.mark.e2e
 
-OFFICIAL_PASSWORD = "mat-khau-can-bo-123"
 CITIZEN_PASSWORD = "mat-khau-dan-so"
 
 
@@ -31,23 +30,6 @@ def _official(username: str, name: str, agency, role: str):
     membership_grant(actor=None, user=user, agency=agency, role_key=role, valid_from=date(2025, 7, 1))
     TOTPDevice.objects.create(user=user, name="app", confirmed=True)
     return user
-
-
-def _sign_in_official(page: Page, url: str, user) -> None:
-    from django_otp.oath import TOTP
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device = TOTPDevice.objects.get(user=user)
-    page.context.clear_cookies()
-    page.goto(f"{url}/van-phong/")
-    page.get_by_label("Tên đăng nhập").fill(user.username)
-    page.get_by_label("Mật khẩu").fill(OFFICIAL_PASSWORD)
-    page.get_by_role("button", name="Tiếp tục").click()
-    page.get_by_label("Mã 6 chữ số trong ứng dụng xác thực").fill(
-        f"{TOTP(device.bin_key, device.step, device.t0, device.digits).token():06d}"
-    )
-    page.get_by_role("button", name="Xác thực").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Bàn làm việc")
 
 
 def _citizen_account(person):
@@ -191,7 +173,7 @@ def test_a_signed_certificate_is_downloaded_checked_from_its_qr_code_and_reused_
     )
 
     # The signer opens the dossier, reads what will be issued and signs it as a deputy.
-    _sign_in_official(page, live_server.url, officials["signer"])
+    sign_in_official(page, live_server.url, officials["signer"])
     page.goto(f"{live_server.url}/van-phong/ho-so/{dossier.pk}")
     page.get_by_role("link", name="Đọc và ký kết quả").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ký số kết quả điện tử")

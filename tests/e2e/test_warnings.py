@@ -5,7 +5,8 @@ late ones and opens one on the desk."""
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_results import _official, _sign_in_official
+from tests.e2e.conftest import sign_in_official
+from tests.e2e.test_results import _official
 
 pytestmark = pytest.mark.e2e
 
@@ -80,7 +81,7 @@ def test_a_head_of_department_reads_the_early_warnings_and_opens_a_late_dossier(
     assert report.counts == {"remind": 2, "department": 1, "agency": 1}, str(report)
     assert Escalation.objects.get(dossier_id=very_late.pk).recipients[0]["id"] == chairman.pk
 
-    _sign_in_official(page, live_server.url, officials["head"])
+    sign_in_official(page, live_server.url, officials["head"])
     page.goto(f"{live_server.url}/van-phong/dieu-hanh/canh-bao")
     expect(page.get_by_role("heading", level=1)).to_have_text("Cảnh báo sớm")
     warnings = page.get_by_role(
